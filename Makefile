@@ -1,0 +1,45 @@
+# Ninyo — two commands: `make run` (the product) and `make test` (the whole suite).
+# Every target bootstraps .venv at the repo root when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test demo bench bench-quick lint fmt db-upgrade clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+run: $(STAMP)
+	$(BIN)/ninyo run
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/ninyo demo
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python -m bench --full
+
+bench-quick: $(VENV)/.bench-installed
+	$(BIN)/python -m bench --quick
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+
+db-upgrade: $(STAMP)
+	$(BIN)/ninyo db upgrade
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""The ``ninyo`` command (typer + rich)."""

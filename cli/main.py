@@ -1,0 +1,30 @@
+"""Entry point of the ``ninyo`` console script.
+
+Each group lives in its own module; this file only assembles them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from cli import assess, audit, db, services, token
+
+app = typer.Typer(
+    name="ninyo",
+    help="Ninyo (任用): recruit and appoint a municipal CIO advisor, event-sourced on Temporal.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+app.add_typer(assess.app, name="assess")
+app.add_typer(audit.app, name="audit")
+app.add_typer(db.app, name="db")
+app.add_typer(token.app, name="token")
+app.command("run")(services.run)
+app.command("worker")(services.worker)
+app.command("api")(services.api)
+app.command("demo")(services.demo)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
