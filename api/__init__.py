@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI) for HR officers, approvers and auditors."""

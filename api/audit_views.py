@@ -1,0 +1,196 @@
+"""Auditor views over the event store (shared by the HTTP API and ``ninyo audit``).
+
+Everything here reads the event store only — never Temporal — so an auditor sees what
+was recorded, replayed with the same pure folds the domain uses (``domain.state``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from api.errors import ApiError
+
+RULE_CODE = re.compile(r"\bR-[A-Z]+(?:-[A-Z0-9]+)*\b")
+STREAM_KINDS = ("recruitment", "application", "appointment", "subsidy")
+
+
+def municipality_of(stream_id: str) -> str:
+    """``recruitment:073024:c1`` -> ``073024``; a malformed id answers 422."""
+    parts = stream_id.split(":")
+    if len(parts) < 3 or parts[0] not in STREAM_KINDS or not re.fullmatch(r"\d{6}", parts[1]):
+        raise ApiError(
+            422, "invalid_input",
+            "stream_id: expected {recruitment|application|appointment|subsidy}:{6-digit code}:...",
+            "stream_id",
+        )
+    return parts[1]
+
+
+def rule_codes(value: Any) -> list[str]:
+    """Every rule ID (``R-SUB-3`` ...) found anywhere in an event's data, in order, once."""
+    found: list[str] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str):
+            found.extend(RULE_CODE.findall(v))
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list | tuple):
+            for x in v:
+                walk(x)
+
+    walk(value)
+    return list(dict.fromkeys(found))
+
+
+def history_entry(e: Any) -> dict[str, Any]:
+    meta = dict(e.metadata or {})
+    return {
+        "position": e.position,
+        "version": e.version,
+        "event_id": str(e.event_id),
+        "type": e.type,
+        "schema_version": e.schema_version,
+        "recorded_at": e.recorded_at,
+        "actor": meta.get("actor"),
+        "role": meta.get("role"),
+        "rule_codes": rule_codes(e.data),
+        "data": e.data,
+        "metadata": meta,
+        "hash": e.hash if isinstance(e.hash, str) else bytes(e.hash).hex(),
+    }
+
+
+async def stream_history(store: Any, stream_id: str) -> dict[str, Any]:
+    events = await store.read_stream(stream_id)
+    if not events:
+        raise ApiError(404, "not_found", "stream not found")
+    return {
+        "stream_id": stream_id,
+        "stream_type": events[-1].stream_type,
+        "version": events[-1].version,
+        "events": [history_entry(e) for e in events],
+    }
+
+
+async def _campaign_events(store: Any, stream_id: str, instant: datetime | None) -> list:
+    """A campaign's stream plus its applications' streams, in global position order."""
+    _, m, campaign = stream_id.split(":", 2)
+    own = await store.read_category(stream_id, as_of=instant)
+    own = [e for e in own if e.stream_id == stream_id]
+    apps_prefix = f"application:{m}:{campaign}:"
+    apps = await store.read_category(apps_prefix, as_of=instant)
+    return sorted([*own, *apps], key=lambda e: e.position)
+
+
+def _fold(kind: str, events: list) -> Any:
+    from domain import state
+
+    fold = state.fold_recruitment if kind == "recruitment" else state.fold_appointment
+    return fold(events)
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "__dataclass_fields__"):
+        import dataclasses
+
+        return json.loads(json.dumps(dataclasses.asdict(value), default=str))
+    return json.loads(json.dumps(value, default=str))
+
+
+async def state_as_of(store: Any, stream_id: str, instant: datetime) -> dict[str, Any]:
+    """Replay a recruitment's or an appointment's state as it was at ``instant``."""
+    kind = stream_id.split(":", 1)[0]
+    if kind not in ("recruitment", "appointment") or len(stream_id.split(":")) != 3:
+        raise ApiError(
+            422, "invalid_input",
+            "stream_id: as-of replays recruitment:{m}:{campaign} or appointment:{m}:{id}",
+            "stream_id",
+        )
+    if instant.tzinfo is None:
+        raise ApiError(422, "invalid_input", "at: the instant must carry a timezone", "at")
+    if kind == "recruitment":
+        events = await _campaign_events(store, stream_id, instant)
+    else:
+        events = await store.read_stream_as_of(stream_id, instant)
+    if not events and await store.stream_version(stream_id) == 0:
+        raise ApiError(404, "not_found", "stream not found")
+    return {
+        "stream_id": stream_id,
+        "kind": kind,
+        "as_of": instant,
+        "events_applied": len(events),
+        "last_position": events[-1].position if events else None,
+        "state": _jsonable(_fold(kind, events)) if events else {},
+    }
+
+
+async def export_appointment(store: Any, stream_id: str) -> dict[str, Any]:
+    """An appointment's complete recorded history, its current state and the log's check."""
+    history = await stream_history(store, stream_id)
+    events = await store.read_stream(stream_id)
+    verify = await store.verify()
+    return {
+        "appointment": stream_id,
+        "municipality": municipality_of(stream_id),
+        "state": _jsonable(_fold("appointment", events)),
+        "events": history["events"],
+        "version": history["version"],
+        "log_verified": {"ok": verify.ok, "count": verify.count,
+                         "head_position": verify.head_position, "reason": verify.reason},
+    }
+
+
+_LABELS = {
+    "position": "位置", "version": "版", "type": "出来事", "recorded_at": "記録日時 (UTC)",
+    "actor": "実行者", "role": "役割", "rule_codes": "根拠規則", "data": "内容",
+}
+
+
+def render_html(export: dict[str, Any]) -> str:
+    """A readable, self-contained HTML report (Japanese labels) of ``export_appointment``."""
+    e = html.escape
+    rows = []
+    for ev in export["events"]:
+        data = json.dumps(ev["data"], ensure_ascii=False, indent=1, default=str)
+        recorded = ev["recorded_at"]
+        recorded = recorded.isoformat() if hasattr(recorded, "isoformat") else str(recorded)
+        rows.append(
+            "<tr>"
+            f"<td>{ev['position']}</td><td>{ev['version']}</td><td>{e(ev['type'])}</td>"
+            f"<td>{e(recorded)}</td><td>{e(str(ev['actor'] or ''))}</td>"
+            f"<td>{e(str(ev['role'] or ''))}</td><td>{e(', '.join(ev['rule_codes']))}</td>"
+            f"<td><pre>{e(data)}</pre></td></tr>"
+        )
+    head = "".join(f"<th>{_LABELS[k]}</th>" for k in
+                   ("position", "version", "type", "recorded_at", "actor", "role",
+                    "rule_codes", "data"))
+    state = json.dumps(export["state"], ensure_ascii=False, indent=2, default=str)
+    check = export["log_verified"]
+    verdict = "改ざんなし (検証成功)" if check["ok"] else f"検証失敗: {check['reason']}"
+    return f"""<!doctype html>
+<html lang="ja"><head><meta charset="utf-8">
+<title>任用記録 {e(export['appointment'])}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #999;padding:4px;vertical-align:top;font-size:90%}}
+pre{{margin:0;white-space:pre-wrap}}</style></head>
+<body>
+<h1>CIO補佐官等 任用記録 (監査用)</h1>
+<dl><dt>任用ID</dt><dd>{e(export['appointment'])}</dd>
+<dt>団体コード</dt><dd>{e(export['municipality'])}</dd>
+<dt>記録件数</dt><dd>{len(export['events'])}</dd>
+<dt>イベントログ検証</dt><dd>{e(verdict)} (全{check['count']}件)</dd></dl>
+<h2>現在の状態</h2><pre>{e(state)}</pre>
+<h2>履歴</h2>
+<table><thead><tr>{head}</tr></thead><tbody>
+{''.join(rows)}
+</tbody></table>
+</body></html>
+"""

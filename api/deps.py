@@ -1,0 +1,50 @@
+"""Typed dependency aliases: ``StoreDep``, ``ClientDep``, ``PrincipalDep``, ``SettingsDep``.
+
+The real adapters are built once in the app's lifespan (api/main.py, the composition
+root) and kept on ``app.state``; routes only receive them through these aliases.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from temporalio.client import Client
+
+from api.auth import AuthError, Principal, decode_token
+from api.errors import ApiError
+from eventstore import EventStore
+from ninyo.settings import Settings
+
+_bearer = HTTPBearer(auto_error=False, description="JWT (HS256) from `ninyo token create`")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> EventStore:
+    return request.app.state.store
+
+
+def get_client(request: Request) -> Client:
+    client = getattr(request.app.state, "client", None)
+    if client is None:
+        raise ApiError(503, "temporal_unavailable", "the Temporal client is not connected")
+    return client
+
+
+def get_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthError("missing bearer token")
+    return decode_token(request.app.state.settings, credentials.credentials)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[EventStore, Depends(get_store)]
+ClientDep = Annotated[Client, Depends(get_client)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,96 @@
+"""The HTTP API (FastAPI): officers, approvers and auditors; OpenAPI at /docs.
+
+``create_app(settings)`` is the composition root of the API: its lifespan builds the
+real adapters — the event store (``eventstore.from_settings``) and the Temporal client
+(``workflows.client.connect``, the production data converter) — and the idempotency key
+table. Tests may hand in already-built ``store`` / ``client`` instead (they are then not
+closed by the app).
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from api import errors
+from api.idempotency import IdempotencyMiddleware, IdempotencyStore
+from api.routes import assessments, audit, health
+from ninyo.logging import configure_logging, get_logger
+from ninyo.settings import Settings, get_settings
+
+log = get_logger(__name__)
+
+
+def build_store_kwargs() -> dict[str, Any]:
+    """Personal-data registry and upcasters of the domain events, for the event store."""
+    from domain import events
+
+    return {"personal": events.personal_data_registry(), "upcasters": events.upcasters()}
+
+
+async def connect_temporal(settings: Settings):
+    """The Temporal client with the production data converter; None when unreachable."""
+    from workflows.client import connect
+
+    try:
+        return await connect(settings)
+    except Exception as exc:  # noqa: BLE001 - the API still serves assessments and audits
+        log.warning("temporal_unreachable", address=settings.temporal_address, error=str(exc))
+        return None
+
+
+def create_app(
+    settings: Settings | None = None, *, store: Any = None, client: Any = None
+) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        configure_logging(settings.log_level, settings.log_json)
+        owned_store = store is None
+        if owned_store:
+            import eventstore
+
+            app.state.store = await eventstore.from_settings(settings, **build_store_kwargs())
+        else:
+            app.state.store = store
+        app.state.client = client if client is not None else await connect_temporal(settings)
+        app.state.idempotency = IdempotencyStore.from_url(settings.database_url)
+        log.info("api_started", temporal=settings.temporal_address)
+        try:
+            yield
+        finally:
+            await app.state.idempotency.close()
+            if owned_store:
+                await app.state.store.close()
+
+    app = FastAPI(
+        title="Ninyo (任用) API",
+        version="0.1.0",
+        description=(
+            "Recruiting and appointing a municipal CIO advisor (CIO補佐官等), event-sourced on "
+            "Temporal. Authenticate with `Authorization: Bearer <token>` "
+            "(`ninyo token create`). Errors: `{\"error\": {\"code\", \"message\", \"field\"}}`; "
+            "`code` is the rule ID of MIC's manual when a rule refused."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.client = client
+    errors.install(app)
+    app.add_middleware(IdempotencyMiddleware)
+    app.include_router(health.router)
+    app.include_router(assessments.router)
+    app.include_router(audit.router)
+    try:
+        from api.routes import lifecycle
+    except ImportError as exc:  # pragma: no cover - until the workflows land
+        log.warning("lifecycle_routes_unavailable", error=str(exc))
+    else:
+        app.include_router(lifecycle.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,117 @@
+"""Auditor endpoints (監査): history, state "as of", verification, checkpoints, export.
+
+They read the event store, never Temporal. Scope: history, as-of and export serve the
+token's municipalities only (another municipality's streams answer 404); they are open
+to auditors and to the municipality's HR officers (R-SCR-3: personal data is visible to
+both). ``verify`` and ``checkpoint`` concern the whole log (hashes and counts only) and
+are for auditors and admins.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Path, Query
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from api import audit_views
+from api.auth import Principal, Role
+from api.deps import PrincipalDep, StoreDep
+from api.schemas import (
+    READ_ERRORS,
+    AsOfState,
+    CheckpointModel,
+    StreamHistory,
+    VerifyRequest,
+    VerifyResponse,
+    error_responses,
+)
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+READERS = (Role.auditor, Role.hr_officer)
+LOG_KEEPERS = (Role.auditor, Role.admin)
+
+StreamId = Annotated[
+    str,
+    Path(description="e.g. recruitment:073024:c1 or appointment:073024:a1",
+         pattern=r"^(recruitment|application|appointment|subsidy):\d{6}:[A-Za-z0-9_:-]{1,200}$"),
+]
+Code = Annotated[str, Path(pattern=r"^\d{6}$", description="municipality code")]
+Ident = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
+def _scope(principal: Principal, stream_id: str) -> None:
+    principal.require_role(*READERS, action="read audit history")
+    principal.require_municipality(audit_views.municipality_of(stream_id), "stream")
+
+
+@router.get("/streams/{stream_id}/history", response_model=StreamHistory, responses=READ_ERRORS)
+async def history(stream_id: StreamId, store: StoreDep, principal: PrincipalDep) -> dict:
+    """A stream's full history: who did what, when, under which rule."""
+    _scope(principal, stream_id)
+    return await audit_views.stream_history(store, stream_id)
+
+
+@router.get("/streams/{stream_id}/as-of", response_model=AsOfState, responses=READ_ERRORS)
+async def as_of(
+    stream_id: StreamId,
+    at: Annotated[datetime, Query(description="an instant with timezone, ISO 8601")],
+    store: StoreDep,
+    principal: PrincipalDep,
+) -> dict:
+    """A recruitment's or an appointment's state as it was at ``at`` (replayed from the log)."""
+    _scope(principal, stream_id)
+    return await audit_views.state_as_of(store, stream_id, at)
+
+
+@router.post("/verify", response_model=VerifyResponse, responses=error_responses(401, 403, 422))
+async def verify(
+    store: StoreDep,
+    principal: PrincipalDep,
+    body: Annotated[VerifyRequest | None, Body()] = None,
+) -> dict:
+    """Re-hash the whole log; with a signed checkpoint, also prove the log extends it."""
+    principal.require_role(*LOG_KEEPERS, action="verify the event log")
+    checkpoint = None
+    if body is not None and body.checkpoint is not None:
+        from eventstore import Checkpoint
+
+        checkpoint = Checkpoint(**body.checkpoint.model_dump())
+    result = await store.verify(checkpoint=checkpoint)
+    return {
+        "ok": result.ok, "count": result.count, "head_position": result.head_position,
+        "head_hash": result.head_hash, "first_bad_position": result.first_bad_position,
+        "reason": result.reason,
+    }
+
+
+@router.post("/checkpoint", response_model=CheckpointModel, responses=error_responses(401, 403))
+async def checkpoint(store: StoreDep, principal: PrincipalDep) -> dict:
+    """Sign the log's head (Ed25519); keep the answer off-site and verify against it later."""
+    principal.require_role(*LOG_KEEPERS, action="sign a checkpoint")
+    cp = await store.checkpoint()
+    return CheckpointModel.model_validate(cp, from_attributes=True).model_dump()
+
+
+@router.get(
+    "/appointments/{municipality}/{appointment_id}/export",
+    responses={**READ_ERRORS, 200: {"content": {"application/json": {}, "text/html": {}},
+                                    "description": "the complete history, JSON or HTML"}},
+)
+async def export(
+    municipality: Code,
+    appointment_id: Ident,
+    store: StoreDep,
+    principal: PrincipalDep,
+    format: Annotated[Literal["json", "html"], Query()] = "json",
+):
+    """An appointment's complete history as JSON or as a readable HTML report (日本語)."""
+    stream_id = f"appointment:{municipality}:{appointment_id}"
+    _scope(principal, stream_id)
+    report = await audit_views.export_appointment(store, stream_id)
+    if format == "html":
+        return HTMLResponse(audit_views.render_html(report))
+    return JSONResponse(jsonable_encoder(report))
