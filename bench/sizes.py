@@ -1,0 +1,42 @@
+"""How big each benchmark is, per mode. ``tiny`` is for the smoke test only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sizes:
+    mode: str
+    reps: int = 5
+    single_n: int = 300          # events per repetition, one per transaction
+    batch_batches: int = 20      # transactions of 100 events per repetition
+    concurrent_writers: int = 8
+    concurrent_per_writer: int = 50
+    read_n: int = 1000           # events in the stream read and folded
+    as_of_n: int = 500           # events in the stream the auditor looks into
+    verify_n: int = 100_000      # events in the verified log
+    sqlite_single_n: int = 200
+    sqlite_batch_batches: int = 10
+    temporal_commands: int = 200  # split evenly over the repetitions
+    lifecycle_campaigns: int = 10  # complete campaigns run concurrently, per repetition
+    lifecycle_applicants: int = 5  # applicants in each of those campaigns
+    intake_applicants: int = 600   # applicants for the intake-rate campaign
+    national_m: int = 200          # municipalities simulated through a fiscal year
+    national_applicants: int = 50
+    national_reps: int = 1
+
+
+FULL = Sizes(mode="full")
+QUICK = Sizes(
+    mode="quick", single_n=60, batch_batches=4, concurrent_per_writer=10,
+    verify_n=10_000, sqlite_single_n=60, sqlite_batch_batches=4, temporal_commands=50,
+    lifecycle_campaigns=4, lifecycle_applicants=3, intake_applicants=100, national_m=20,
+)
+TINY = Sizes(
+    mode="tiny", reps=5, single_n=5, batch_batches=1, concurrent_per_writer=2, read_n=100,
+    as_of_n=50, verify_n=500, sqlite_single_n=5, sqlite_batch_batches=1, temporal_commands=10,
+    lifecycle_campaigns=1, lifecycle_applicants=2, intake_applicants=10, national_m=2,
+    national_applicants=3,
+)
+MODES = {"full": FULL, "quick": QUICK, "tiny": TINY}

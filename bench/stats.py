@@ -1,0 +1,64 @@
+"""Repetitions: one warm-up, then ``reps`` timed runs; a figure is median, min and max."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+# A repetition returns the number of events it handled and the seconds it took (the
+# repetition times itself, so setup such as creating a fresh stream stays outside).
+Rep = Callable[[], Awaitable[tuple[int, float]]]
+
+
+@dataclass
+class Figure:
+    samples: list[float]
+    unit: str = "events/s"
+
+    def as_json(self) -> dict:
+        return {
+            "median": round(statistics.median(self.samples), 3),
+            "min": round(min(self.samples), 3),
+            "max": round(max(self.samples), 3),
+            "reps": len(self.samples),
+            "unit": self.unit,
+            "samples": [round(s, 3) for s in self.samples],
+        }
+
+
+async def rate(rep: Rep, reps: int, warmup: int = 1) -> Figure:
+    """Events per second of ``rep``, after ``warmup`` untimed runs."""
+    for _ in range(warmup):
+        await rep()
+    samples = []
+    for _ in range(reps):
+        n, seconds = await rep()
+        samples.append(n / seconds if seconds > 0 else float("inf"))
+    return Figure(samples)
+
+
+async def millis(rep: Callable[[], Awaitable[float]], reps: int, warmup: int = 1) -> Figure:
+    """Milliseconds per call of ``rep`` (which returns its own elapsed seconds)."""
+    for _ in range(warmup):
+        await rep()
+    return Figure([1000 * await rep() for _ in range(reps)], unit="ms")
+
+
+class Timer:
+    """``with Timer() as t: ...`` then ``t.seconds``."""
+
+    def __enter__(self) -> Timer:
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.start
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]

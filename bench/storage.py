@@ -1,0 +1,143 @@
+"""The storage benchmarks: Ninyo's store vs eventsourcing vs raw asyncpg (PostgreSQL),
+and Ninyo's store on SQLite."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from bench import peer_ninyo
+from bench.peer_es import EventsourcingPeer
+from bench.peer_raw import RawPeer
+from bench.pgdb import Database, create_database, drop_database
+from bench.sizes import Sizes
+from bench.stats import Figure, millis, rate
+
+PENDING = None  # a figure that could not be measured (see the notes)
+
+
+def _fig(f: Figure | None) -> dict | None:
+    return f.as_json() if f is not None else None
+
+
+def fold_choice():
+    """(fold, events for a stream of n, description): the domain's own fold over a real
+    campaign stream when domain/ has landed, else a trivial fold over bench events."""
+    try:
+        from bench import domain_stream  # needs domain.events / domain.state
+        domain_stream.check()
+    except Exception as exc:  # noqa: BLE001
+        return (peer_ninyo.trivial_fold, None,
+                f"trivial fold (applicants by id) — domain fold not available: {exc!r}")
+    return domain_stream.fold, domain_stream.new_events, domain_stream.DESCRIPTION
+
+
+async def run_postgres(sizes: Sizes, notes: list[str]) -> dict:
+    db = await create_database()
+    try:
+        return await _postgres(db, sizes, notes)
+    finally:
+        await drop_database(db)
+
+
+async def _postgres(db: Database, s: Sizes, notes: list[str]) -> dict:
+    out: dict = {k: {} for k in ("append_single", "append_batch", "append_concurrent",
+                                 "read_stream")}
+    reps = s.reps
+
+    # --- raw asyncpg: the limit -------------------------------------------------
+    raw = await RawPeer.connect(db.dsn)
+    try:
+        out["append_single"]["raw"] = _fig(await rate(lambda: raw.append_single(s.single_n), reps))
+        out["append_batch"]["raw"] = _fig(await rate(lambda: raw.append_batch(s.batch_batches), reps))
+        stream = await raw.fill_stream(s.read_n)
+        out["read_stream"]["raw"] = _fig(await rate(lambda: raw.read_stream(stream), reps))
+    finally:
+        await raw.close()
+
+    # --- eventsourcing (sync library; called directly) ----------------------------
+    es = EventsourcingPeer(db, pool_size=s.concurrent_writers)
+    try:
+        async def es_call(fn, *args):
+            return fn(*args)
+
+        out["append_single"]["eventsourcing"] = _fig(
+            await rate(lambda: es_call(es.append_single, s.single_n), reps))
+        out["append_batch"]["eventsourcing"] = _fig(
+            await rate(lambda: es_call(es.append_batch, s.batch_batches), reps))
+        out["append_concurrent"]["eventsourcing"] = _fig(await rate(
+            lambda: es_call(es.append_concurrent, s.concurrent_writers, s.concurrent_per_writer),
+            reps))
+        agg_id = es.fill(s.read_n)
+        out["read_stream"]["eventsourcing"] = _fig(
+            await rate(lambda: es_call(es.read_stream, agg_id), reps))
+    finally:
+        es.close()
+
+    # --- Ninyo ---------------------------------------------------------------------
+    why = peer_ninyo.available()
+    if why:
+        notes.append(f"Ninyo store figures pending: {why}")
+        for k in out:
+            out[k]["ninyo"] = PENDING
+        out["as_of_ms"] = {"ninyo": PENDING}
+        out["verify"] = {"ninyo": PENDING, "raw": PENDING}
+        return out
+
+    fold, make_events, fold_desc = fold_choice()
+    out["read_stream"]["fold"] = fold_desc
+    ninyo = await peer_ninyo.NinyoPeer.connect(db.sqlalchemy_url)
+    try:
+        out["append_single"]["ninyo"] = _fig(await rate(lambda: ninyo.append_single(s.single_n), reps))
+        out["append_batch"]["ninyo"] = _fig(await rate(lambda: ninyo.append_batch(s.batch_batches), reps))
+        out["append_concurrent"]["ninyo"] = _fig(await rate(
+            lambda: ninyo.append_concurrent(s.concurrent_writers, s.concurrent_per_writer), reps))
+        stream = await ninyo.fill(s.read_n, make_events=make_events)
+        out["read_stream"]["ninyo"] = _fig(await rate(lambda: ninyo.read_stream(stream, fold), reps))
+        stream = await ninyo.fill(s.as_of_n, make_events=make_events)
+        instant = await ninyo.instant_of(stream, s.as_of_n // 2)
+        out["as_of_ms"] = {"ninyo": _fig(await millis(lambda: ninyo.as_of(stream, instant, fold), reps)),
+                           "stream_events": s.as_of_n, "as_of_version": s.as_of_n // 2}
+    finally:
+        await ninyo.close()
+
+    out["verify"] = await _verify(s, notes)
+    return out
+
+
+async def _verify(s: Sizes, notes: list[str]) -> dict:
+    """Whole-log verification on a database holding exactly ``verify_n`` events."""
+    db = await create_database("ninyo_bench_verify")
+    try:
+        ninyo = await peer_ninyo.NinyoPeer.connect(db.sqlalchemy_url)
+        try:
+            per_stream = 1000
+            for _ in range(max(1, s.verify_n // per_stream)):
+                await ninyo.fill(min(per_stream, s.verify_n), batch=500)
+            fig = await rate(ninyo.verify, s.reps)
+        finally:
+            await ninyo.close()
+        raw = await RawPeer.connect(db.dsn)
+        try:
+            table = peer_ninyo.events_table()
+            raw_fig = await rate(lambda: raw.read_all(table=table), s.reps)
+        finally:
+            await raw.close()
+        return {"ninyo": fig.as_json(), "raw": raw_fig.as_json(), "events": s.verify_n}
+    finally:
+        await drop_database(db)
+
+
+async def run_sqlite(s: Sizes, notes: list[str]) -> dict:
+    why = peer_ninyo.available()
+    if why:
+        return {"append_single": {"ninyo": PENDING}, "append_batch": {"ninyo": PENDING}}
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        ninyo = await peer_ninyo.NinyoPeer.connect(url)
+        try:
+            single = await rate(lambda: ninyo.append_single(s.sqlite_single_n), s.reps)
+            batch = await rate(lambda: ninyo.append_batch(s.sqlite_batch_batches), s.reps)
+        finally:
+            await ninyo.close()
+    return {"append_single": {"ninyo": single.as_json()}, "append_batch": {"ninyo": batch.as_json()}}
