@@ -1,0 +1,320 @@
+"""Commands: what officers, approvers, applicants (through an officer) and timers ask for.
+
+Frozen, ``extra="forbid"`` pydantic models; every command names its ``actor``. The
+decide functions (``domain.recruitment.decide``, ``domain.appointment_lifecycle.decide``)
+turn a command into events or refuse it with a ``RuleViolation``. Ids (campaign,
+application, appointment, interview, cost, claim) are chosen by the caller and passed in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from domain.events import ApplicantContact, CostKind, OfferTerms, PostingCloseReason, TermEndReason
+from domain.posting import ChannelKind, PostingDetails, RoleDefinition
+from domain.screening import (
+    ApplicantProfile,
+    ConflictOfInterestDeclaration,
+    Employment,
+    InterviewRecord,
+    RejectionReasonCode,
+    Verdict,
+)
+from domain.values import Frozen, Municipality, Yen
+
+ActorRole = Literal["hr_officer", "approver", "auditor", "applicant", "system"]
+
+
+class Actor(Frozen):
+    """Who issues a command: a user id (never a name) and the role it acts in."""
+
+    id: str = Field(min_length=1)
+    role: ActorRole
+
+
+SYSTEM = Actor(id="system", role="system")
+
+
+class Command(Frozen):
+    actor: Actor
+
+
+# ============================================================== campaign
+
+
+class DefineRole(Command):
+    """HR officer: define (or, while still a draft, redefine) the role of a campaign."""
+
+    kind: Literal["DefineRole"] = "DefineRole"
+    campaign_id: str = Field(min_length=1)
+    municipality: Municipality
+    role: RoleDefinition
+
+
+class SubmitRoleForApproval(Command):
+    kind: Literal["SubmitRoleForApproval"] = "SubmitRoleForApproval"
+
+
+class ReturnRole(Command):
+    """Approver: send the role back to draft with a reason."""
+
+    kind: Literal["ReturnRole"] = "ReturnRole"
+    reason: str = Field(min_length=1)
+
+
+class ApproveRole(Command):
+    """Approver (CIO / mayor)."""
+
+    kind: Literal["ApproveRole"] = "ApproveRole"
+
+
+class PublishPosting(Command):
+    kind: Literal["PublishPosting"] = "PublishPosting"
+    details: PostingDetails
+
+
+class ExtendPostingDeadline(Command):
+    kind: Literal["ExtendPostingDeadline"] = "ExtendPostingDeadline"
+    new_deadline: AwareDatetime
+
+
+class ClosePosting(Command):
+    """Timer (``deadline_passed``, R-POST-4) or HR officer (``closed_by_officer``)."""
+
+    kind: Literal["ClosePosting"] = "ClosePosting"
+    reason: PostingCloseReason
+
+
+class Repost(Command):
+    """Publish again after the posting closed without a suitable applicant."""
+
+    kind: Literal["Repost"] = "Repost"
+    details: PostingDetails
+    reason: str = Field(min_length=1)
+
+
+class CloseCampaign(Command):
+    kind: Literal["CloseCampaign"] = "CloseCampaign"
+    reason: str = Field(min_length=1)
+
+
+class CancelCampaign(Command):
+    kind: Literal["CancelCampaign"] = "CancelCampaign"
+    reason: str = Field(min_length=1)
+
+
+# ============================================================== applications
+
+
+class ReceiveApplication(Command):
+    """HR officer (or the application form, as the applicant) records an application."""
+
+    kind: Literal["ReceiveApplication"] = "ReceiveApplication"
+    application_id: str = Field(min_length=1)
+    applicant_id: str = Field(min_length=1)
+    channel: ChannelKind
+    name: str = Field(min_length=1)
+    contact: ApplicantContact
+    career_history: tuple[Employment, ...] = ()
+    profile: ApplicantProfile
+    conflict_of_interest: ConflictOfInterestDeclaration
+
+
+class WithdrawApplication(Command):
+    kind: Literal["WithdrawApplication"] = "WithdrawApplication"
+    application_id: str
+    reason: str = ""
+
+
+class RequirementOverride(Frozen):
+    """An officer's judgement replacing the automatic verdict for one requirement."""
+
+    requirement_id: str
+    verdict: Verdict
+    note: str = Field(min_length=1)
+
+
+class ScreenDocuments(Command):
+    """R-SCR-1: match the application against the role's requirements."""
+
+    kind: Literal["ScreenDocuments"] = "ScreenDocuments"
+    application_id: str
+    overrides: tuple[RequirementOverride, ...] = ()
+
+
+class ScheduleInterview(Command):
+    kind: Literal["ScheduleInterview"] = "ScheduleInterview"
+    application_id: str
+    interview_id: str = Field(min_length=1)
+    scheduled_at: AwareDatetime
+    interviewers: tuple[str, ...] = ()
+
+
+class RecordInterview(Command):
+    """R-SCR-2: record concrete projects, positions and results."""
+
+    kind: Literal["RecordInterview"] = "RecordInterview"
+    application_id: str
+    interview_id: str
+    record: InterviewRecord
+
+
+class ShortlistApplicant(Command):
+    kind: Literal["ShortlistApplicant"] = "ShortlistApplicant"
+    application_id: str
+    note: str = ""
+
+
+class RejectApplicant(Command):
+    """R-SCR-3: the reason is checked by the decide function (so the refusal names the rule)."""
+
+    kind: Literal["RejectApplicant"] = "RejectApplicant"
+    application_id: str
+    reason_code: RejectionReasonCode
+    reason: str = ""
+
+
+# ============================================================== offer, pledges, appointment
+
+
+class ApproveOffer(Command):
+    """Approver: approve offering ``terms`` to a shortlisted applicant (R-FORM checked)."""
+
+    kind: Literal["ApproveOffer"] = "ApproveOffer"
+    application_id: str
+    terms: OfferTerms
+    appointee_for_profit: bool  # works / long worked for a for-profit company
+    appointee_employer: str | None = None
+
+
+class MakeOffer(Command):
+    kind: Literal["MakeOffer"] = "MakeOffer"
+    application_id: str
+    expires_at: AwareDatetime
+
+
+class RecordOfferAccepted(Command):
+    """The applicant accepted; pledges are requested with ``pledge_deadline`` (R-PLEDGE-1/2)."""
+
+    kind: Literal["RecordOfferAccepted"] = "RecordOfferAccepted"
+    application_id: str
+    pledge_deadline: AwareDatetime
+
+
+class RecordOfferDeclined(Command):
+    kind: Literal["RecordOfferDeclined"] = "RecordOfferDeclined"
+    application_id: str
+    reason: str = ""
+
+
+class LapseOffer(Command):
+    """Timer at ``expires_at`` (``expired``), or the officer revoking (``revoked``)."""
+
+    kind: Literal["LapseOffer"] = "LapseOffer"
+    application_id: str
+    reason: Literal["expired", "revoked"] = "expired"
+
+
+class SignPledge(Command):
+    kind: Literal["SignPledge"] = "SignPledge"
+    application_id: str
+    items: tuple[str, ...] = Field(min_length=1)
+    signed_on: date
+
+
+class ExpirePledges(Command):
+    """Timer at the pledge deadline (R-PLEDGE-3): the offer lapses, or — when
+    ``reissue_deadline`` is given — the pledges are re-issued with a new deadline."""
+
+    kind: Literal["ExpirePledges"] = "ExpirePledges"
+    application_id: str
+    reissue_deadline: AwareDatetime | None = None
+
+
+class ConfirmReadinessItem(Command):
+    """R-READY: confirm one of the six readiness checks with a note."""
+
+    kind: Literal["ConfirmReadinessItem"] = "ConfirmReadinessItem"
+    item: int = Field(ge=1, le=6)
+    note: str = Field(min_length=1)
+
+
+class Appoint(Command):
+    """Approver: make the appointment (R-PLEDGE-3, R-FORM)."""
+
+    kind: Literal["Appoint"] = "Appoint"
+    application_id: str
+    appointment_id: str = Field(min_length=1)
+
+
+class RecordCost(Command):
+    """A payment: recruitment costs on the campaign, appointment costs on the appointment."""
+
+    kind: Literal["RecordCost"] = "RecordCost"
+    cost_id: str = Field(min_length=1)
+    cost_kind: CostKind
+    amount_yen: Yen = Field(ge=0)
+    paid_on: date
+    note: str = ""
+
+
+class RecordReminder(Command):
+    kind: Literal["RecordReminder"] = "RecordReminder"
+    reminder_kind: str
+    subject_id: str
+    due: AwareDatetime | None = None
+    rule: str | None = None
+
+
+# ============================================================== appointment term
+
+
+class RenewTerm(Command):
+    """Approver: extend the term to ``new_end`` (inclusive) within the R-FORM limits."""
+
+    kind: Literal["RenewTerm"] = "RenewTerm"
+    new_end: date
+
+
+class EndTerm(Command):
+    kind: Literal["EndTerm"] = "EndTerm"
+    ended_on: date
+    reason: TermEndReason
+    note: str = ""
+
+
+RecruitmentCommand = (
+    DefineRole
+    | SubmitRoleForApproval
+    | ReturnRole
+    | ApproveRole
+    | PublishPosting
+    | ExtendPostingDeadline
+    | ClosePosting
+    | Repost
+    | CloseCampaign
+    | CancelCampaign
+    | ReceiveApplication
+    | WithdrawApplication
+    | ScreenDocuments
+    | ScheduleInterview
+    | RecordInterview
+    | ShortlistApplicant
+    | RejectApplicant
+    | ApproveOffer
+    | MakeOffer
+    | RecordOfferAccepted
+    | RecordOfferDeclined
+    | LapseOffer
+    | SignPledge
+    | ExpirePledges
+    | ConfirmReadinessItem
+    | Appoint
+    | RecordCost
+    | RecordReminder
+)
+
+AppointmentCommand = ConfirmReadinessItem | RenewTerm | EndTerm | RecordCost | RecordReminder
