@@ -1,7 +1,7 @@
 """Policy tables (data, not code): measures, bid rule sets, pledges, appointment forms.
 
-The JSON files under ``domain/policies/`` are validated by the pydantic models below when
-loaded. The packaged tables are read once (``default_policy()`` is cached); tests and
+The JSON files under ``domain/policies/`` (package data) are validated by the pydantic
+models below when loaded. The packaged tables are read once (``default_policy()`` is cached); tests and
 "what if" callers build a modified :class:`Policy` with :func:`load_policy` and pass it
 to the assessors, so extending a measure to a new fiscal year is a data change (R-SUB-7).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -306,6 +306,8 @@ class Policy(Frozen):
     forms: FormsPolicy
 
 
+POLICY_DIR = Path(__file__).resolve().parent / "policies"  # packaged with domain (package-data)
+
 _FILES = {
     "measures": "measures.json",
     "bid": "bid_rule_sets.json",
@@ -316,8 +318,7 @@ _FILES = {
 
 def packaged_table(name: str) -> dict[str, Any]:
     """The packaged JSON table ``name`` (``measures``, ``bid``, ``pledges``, ``forms``)."""
-    text = resources.files("domain").joinpath("policies", _FILES[name]).read_text("utf-8")
-    return json.loads(text)
+    return json.loads((POLICY_DIR / _FILES[name]).read_text("utf-8"))
 
 
 def load_policy(**tables: dict[str, Any]) -> Policy:
