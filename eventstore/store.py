@@ -1,0 +1,676 @@
+"""The tamper-evident, append-only event store (SQLAlchemy Core, async).
+
+One code path for PostgreSQL (asyncpg, JSONB) and SQLite (aiosqlite, the embedded default).
+
+Ordering and locking
+--------------------
+Every event gets a global ``position`` (1, 2, 3, ... gap-free) and the hash of the event
+before it. Both need appends to be *serialised*: the appender must know the head (last
+position and hash) and nobody else may commit in between. A sequence/autoincrement would
+not do: two transactions could take positions 7 and 8 and commit 8 first, so a reader
+tailing "position > 7" would skip 7 forever, and the chain would fork.
+
+So each append takes one store-wide lock *first* in its transaction, then reads the head and
+the stream's version, then inserts its rows with explicit positions ``head + 1 ...``:
+
+* PostgreSQL: ``pg_advisory_xact_lock(<store key>)``, released by COMMIT/ROLLBACK. After it,
+  each READ COMMITTED statement sees every earlier append (the lock is released only after
+  the previous commit is visible), so commits happen in position order.
+* SQLite: ``BEGIN IMMEDIATE`` (the database write lock), plus an in-process asyncio lock so
+  that writers in one process queue without SQLite's sleeping busy handler.
+
+Cost: the store has **single-writer throughput**. Appends across all streams run one at a
+time; an append holds the lock for about three round trips (lock, head read, multi-row
+insert) plus its COMMIT (the WAL flush), so throughput is roughly ``1 / (that latency)``
+whatever the number of clients, and a batch of events costs about the same as one event.
+Reads never take the lock and never wait for appends. This is deliberate: the workflow
+engine's write rate (a few events per application) is far below it, and in exchange readers
+get a gap-free, commit-ordered log and the chain a single, unforkable history.
+
+Idempotency: an event id is the append's idempotency key. Re-appending a batch whose ids
+are already stored (a retry after a lost reply) returns the stored positions and writes
+nothing; the check runs under the lock, so it also holds for concurrent retries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from eventstore import crypto
+from eventstore.canonical import GENESIS, canonical_json, event_hash, iso_utc, normalise
+from eventstore.model import (
+    AppendResult,
+    Checkpoint,
+    ConcurrencyError,
+    ForgottenPersonError,
+    NewEvent,
+    PersonalFields,
+    RecordedEvent,
+    SchemaMissingError,
+    UpcasterRegistry,
+    VerifyResult,
+    normalise_personal,
+)
+from eventstore.schema import events as E
+from eventstore.schema import person_keys as K
+from eventstore.schema import utcnow
+
+#: PostgreSQL advisory lock key of the store ("ninyo_es"); advisory locks are per database.
+ADVISORY_LOCK_KEY = int.from_bytes(b"ninyo_es", "big")
+
+_COLUMNS = (
+    E.c.position,
+    E.c.stream_id,
+    E.c.stream_type,
+    E.c.version,
+    E.c.event_id,
+    E.c.type,
+    E.c.schema_version,
+    E.c.data,
+    E.c.metadata,
+    E.c.municipality,
+    E.c.recorded_at,
+    E.c.prev_hash,
+    E.c.hash,
+)
+
+_LOCK = sa.text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})")
+
+
+def _head_subquery(col: sa.ColumnElement) -> sa.ScalarSelect:
+    return sa.select(col).order_by(E.c.position.desc()).limit(1).scalar_subquery()
+
+
+# Head, stream version and "are any of these ids stored?" in one round trip.
+_APPEND_STATE = sa.select(
+    _head_subquery(E.c.position),
+    _head_subquery(E.c.hash),
+    _head_subquery(E.c.recorded_at),
+    sa.select(sa.func.max(E.c.version)).where(E.c.stream_id == sa.bindparam("sid")).scalar_subquery(),
+    sa.select(sa.func.count())
+    .where(E.c.event_id.in_(sa.bindparam("ids", expanding=True)))
+    .scalar_subquery(),
+)
+_STORED_IDS = sa.select(E.c.event_id, E.c.position, E.c.stream_id, E.c.version).where(
+    E.c.event_id.in_(sa.bindparam("ids", expanding=True))
+)
+_INSERT = E.insert()
+_STREAM_VERSION = sa.select(sa.func.coalesce(sa.func.max(E.c.version), 0)).where(
+    E.c.stream_id == sa.bindparam("sid")
+)
+_KEYS = sa.select(K.c.person_id, K.c.wrapped_key).where(
+    K.c.person_id.in_(sa.bindparam("pids", expanding=True))
+)
+
+
+def _sqlite_engine_setup(engine: AsyncEngine) -> None:
+    """SQLite: WAL, our own BEGIN (IMMEDIATE for writers), secure_delete for forget()."""
+
+    @sa_event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # the driver must not BEGIN on its own
+        cur = dbapi_connection.cursor()
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=FULL",
+            "PRAGMA busy_timeout=60000",
+            "PRAGMA secure_delete=ON",
+        ):
+            cur.execute(pragma)
+        cur.close()
+
+    @sa_event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn) -> None:
+        immediate = conn.get_execution_options().get("ninyo_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class EventStore:
+    """See the module docstring for the guarantees and their cost."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        signing_key: bytes,
+        master_key: bytes,
+        personal: Mapping[str, Any] | None = None,
+        upcasters: Any = None,
+    ) -> None:
+        if len(signing_key) != 32:
+            raise ValueError("signing_key: expected 32 bytes (Ed25519 private key)")
+        self._engine = engine
+        self._is_pg = engine.dialect.name == "postgresql"
+        self._write_engine = engine.execution_options(ninyo_write=True)
+        self._read_engine = (
+            engine.execution_options(isolation_level="AUTOCOMMIT") if self._is_pg else engine
+        )
+        # SQLite: queue this process's writers in Python (BEGIN IMMEDIATE still guards
+        # against other processes).
+        self._local_lock = None if self._is_pg else asyncio.Lock()
+        self._signer = Ed25519PrivateKey.from_private_bytes(signing_key)
+        self.public_key = base64.b64encode(
+            self._signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        ).decode()
+        self._master = crypto.MasterKey(master_key)
+        self._personal: dict[str, PersonalFields] = normalise_personal(personal)
+        self._upcasters = UpcasterRegistry.coerce(upcasters)
+
+    # ------------------------------------------------------------------ lifecycle
+    @classmethod
+    async def connect(
+        cls,
+        url: str,
+        *,
+        signing_key: bytes,
+        master_key: bytes,
+        personal: Mapping[str, Any] | None = None,
+        upcasters: Any = None,
+        migrate: bool = False,
+        pool_size: int = 10,
+        max_overflow: int = 20,
+    ) -> EventStore:
+        """Open the store at ``url``. ``migrate=True`` first upgrades the schema to head."""
+        parsed = make_url(url)
+        is_sqlite = parsed.get_backend_name() == "sqlite"
+        if is_sqlite and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if migrate:
+            from eventstore.migrate import upgrade_async
+
+            await upgrade_async(url)
+        kwargs: dict[str, Any] = {
+            "json_serializer": canonical_json,
+            "pool_size": pool_size,
+            "max_overflow": max_overflow,
+        }
+        engine = create_async_engine(url, **kwargs)
+        if is_sqlite:
+            _sqlite_engine_setup(engine)
+        store = cls(
+            engine,
+            signing_key=signing_key,
+            master_key=master_key,
+            personal=personal,
+            upcasters=upcasters,
+        )
+        try:
+            await store._check_schema()
+        except BaseException:
+            await engine.dispose()
+            raise
+        return store
+
+    async def _check_schema(self) -> None:
+        def has_tables(sync_conn) -> bool:
+            insp = sa.inspect(sync_conn)
+            return insp.has_table("events") and insp.has_table("person_keys")
+
+        async with self._engine.connect() as conn:
+            if not await conn.run_sync(has_tables):
+                raise SchemaMissingError(
+                    "the event store schema is missing: run `ninyo db upgrade` "
+                    "(or EventStore.connect(..., migrate=True))"
+                )
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    async def __aenter__(self) -> EventStore:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    @contextlib.asynccontextmanager
+    async def _writer(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction holding the store-wide append lock (see module docstring)."""
+        local = self._local_lock or contextlib.nullcontext()
+        async with local, self._write_engine.begin() as conn:
+            if self._is_pg:
+                await conn.execute(_LOCK)
+            yield conn
+
+    # ------------------------------------------------------------------ append
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int | None,
+        events: Sequence[NewEvent],
+        stream_type: str = "default",
+    ) -> AppendResult:
+        """Append ``events`` to ``stream_id`` atomically.
+
+        ``expected_version`` is the stream's current version (0 for a new stream), or None
+        to append whatever the version. Raises :class:`ConcurrencyError` when it is wrong.
+        """
+        if not isinstance(stream_id, str) or not stream_id:
+            raise ValueError("stream_id: must be a non-empty string")
+        if not isinstance(stream_type, str) or not stream_type:
+            raise ValueError("stream_type: must be a non-empty string")
+        if expected_version is not None and (
+            not isinstance(expected_version, int) or expected_version < 0
+        ):
+            raise ValueError("expected_version: must be an integer >= 0 (0 = new stream)")
+        events = list(events)
+        if not events:
+            raise ValueError("events: nothing to append")
+        prepared = []
+        for i, ev in enumerate(events):
+            if not isinstance(ev, NewEvent):
+                raise TypeError(f"events[{i}]: expected NewEvent, got {type(ev).__name__}")
+            data = normalise(ev.data, f"events[{i}].data")
+            meta = normalise(ev.metadata, f"events[{i}].metadata")
+            muni = meta.get("municipality")
+            prepared.append((ev, data, meta, None if muni is None else str(muni)))
+        ids = [ev.event_id for ev in events]
+        if len(set(ids)) != len(ids):
+            raise ValueError("events: the same event_id appears twice in one batch")
+
+        async with self._writer() as conn:
+            head_pos, head_hash, head_at, stream_ver, n_stored = (
+                await conn.execute(_APPEND_STATE, {"sid": stream_id, "ids": ids})
+            ).one()
+            if n_stored:
+                return await self._already_stored(conn, stream_id, ids)
+            actual = stream_ver or 0
+            if expected_version is not None and actual != expected_version:
+                raise ConcurrencyError(
+                    actual, stream_id=stream_id, expected_version=expected_version
+                )
+            now = utcnow()
+            if head_at is not None and now < head_at:
+                now = head_at  # recorded_at never goes backwards along the log
+            recorded = iso_utc(now)
+            if self._personal:
+                await self._encrypt_personal(conn, prepared)
+            prev = head_hash or GENESIS
+            pos = head_pos or 0
+            rows = []
+            positions = []
+            for i, (ev, data, meta, muni) in enumerate(prepared):
+                pos += 1
+                version = actual + i + 1
+                h = event_hash(
+                    pos,
+                    stream_id,
+                    stream_type,
+                    version,
+                    str(ev.event_id),
+                    ev.type,
+                    ev.schema_version,
+                    recorded,
+                    data,
+                    meta,
+                    prev,
+                )
+                rows.append(
+                    {
+                        "position": pos,
+                        "stream_id": stream_id,
+                        "stream_type": stream_type,
+                        "version": version,
+                        "event_id": ev.event_id,
+                        "type": ev.type,
+                        "schema_version": ev.schema_version,
+                        "data": data,
+                        "metadata": meta,
+                        "municipality": muni,
+                        "recorded_at": now,
+                        "prev_hash": prev,
+                        "hash": h,
+                    }
+                )
+                positions.append(pos)
+                prev = h
+            await conn.execute(_INSERT, rows if len(rows) > 1 else rows[0])
+        return AppendResult(version=actual + len(rows), positions=positions)
+
+    async def _already_stored(
+        self, conn: AsyncConnection, stream_id: str, ids: list[UUID]
+    ) -> AppendResult:
+        stored = {r.event_id: r for r in (await conn.execute(_STORED_IDS, {"ids": ids}))}
+        if len(stored) != len(ids):
+            raise ValueError(
+                "events: some of these event ids are already stored and some are not; a "
+                "retried batch must be the same batch"
+            )
+        other = {r.stream_id for r in stored.values()} - {stream_id}
+        if other:
+            raise ValueError(
+                f"events: these event ids are already stored in another stream ({sorted(other)})"
+            )
+        rows = [stored[i] for i in ids]
+        return AppendResult(version=max(r.version for r in rows), positions=[r.position for r in rows])
+
+    async def _encrypt_personal(self, conn: AsyncConnection, prepared: list) -> None:
+        """Replace personal fields by ciphertext under each person's key (created on need)."""
+        todo = []
+        for i, (ev, data, _meta, _muni) in enumerate(prepared):
+            spec = self._personal.get(ev.type)
+            if spec is None:
+                continue
+            fields = [f for f in spec.fields if data.get(f) is not None]
+            if not fields:
+                continue
+            person = data.get(spec.subject)
+            if not isinstance(person, str) or not person:
+                raise ValueError(
+                    f"events[{i}].data.{spec.subject}: the id of the person whose data "
+                    f"{fields} is, required as a non-empty string"
+                )
+            todo.append((ev, data, person, fields))
+        if not todo:
+            return
+        persons = sorted({p for _, _, p, _ in todo})
+        found = {r.person_id: r.wrapped_key for r in await conn.execute(_KEYS, {"pids": persons})}
+        keys: dict[str, bytes] = {}
+        new_rows = []
+        now = utcnow()
+        for p in persons:
+            if p in found:
+                if found[p] is None:
+                    raise ForgottenPersonError(p)
+                keys[p] = self._master.unwrap(p, found[p])
+            else:
+                keys[p], wrapped = self._master.new_wrapped_key(p)
+                new_rows.append({"person_id": p, "wrapped_key": wrapped, "created_at": now})
+        if new_rows:
+            await conn.execute(K.insert(), new_rows)
+        for ev, data, person, fields in todo:
+            eid = str(ev.event_id)
+            for f in fields:
+                data[f] = crypto.encrypt_field(keys[person], person, eid, f, data[f])
+
+    # ------------------------------------------------------------------ reads
+    async def stream_version(self, stream_id: str) -> int:
+        async with self._read_engine.connect() as conn:
+            return (await conn.execute(_STREAM_VERSION, {"sid": stream_id})).scalar_one()
+
+    async def read_stream(
+        self, stream_id: str, up_to_version: int | None = None
+    ) -> list[RecordedEvent]:
+        stmt = sa.select(*_COLUMNS).where(E.c.stream_id == stream_id)
+        if up_to_version is not None:
+            stmt = stmt.where(E.c.version <= up_to_version)
+        return await self._load(stmt.order_by(E.c.version))
+
+    async def read_stream_as_of(self, stream_id: str, instant: datetime) -> list[RecordedEvent]:
+        """The stream as it was at ``instant`` (events recorded at or before it)."""
+        _require_aware(instant, "instant")
+        stmt = (
+            sa.select(*_COLUMNS)
+            .where(E.c.stream_id == stream_id, E.c.recorded_at <= instant)
+            .order_by(E.c.version)
+        )
+        return await self._load(stmt)
+
+    async def read_category(
+        self, prefix: str, as_of: datetime | None = None
+    ) -> list[RecordedEvent]:
+        """Events of all streams whose id starts with ``prefix``, in global order."""
+        stmt = sa.select(*_COLUMNS).where(*_prefix_clauses(prefix))
+        if as_of is not None:
+            _require_aware(as_of, "as_of")
+            stmt = stmt.where(E.c.recorded_at <= as_of)
+        return await self._load(stmt.order_by(E.c.position))
+
+    async def read_all(
+        self, from_position: int = 1, batch_size: int = 1000
+    ) -> AsyncIterator[RecordedEvent]:
+        """The whole log from ``from_position``, fetched ``batch_size`` rows at a time."""
+        async for ev in self.query(from_position=from_position, batch_size=batch_size):
+            yield ev
+
+    async def query(
+        self,
+        types: Iterable[str] | None = None,
+        stream_type: str | None = None,
+        municipality: str | None = None,
+        from_position: int = 1,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[RecordedEvent]:
+        """Events matching all given filters, in global order, streamed in batches."""
+        if batch_size < 1:
+            raise ValueError("batch_size: must be >= 1")
+        stmt = sa.select(*_COLUMNS)
+        if types is not None:
+            stmt = stmt.where(E.c.type.in_(list(types)))
+        if stream_type is not None:
+            stmt = stmt.where(E.c.stream_type == stream_type)
+        if municipality is not None:
+            stmt = stmt.where(E.c.municipality == municipality)
+        async for rows in self._batches(stmt, from_position, batch_size):
+            for ev in await self._decorate(rows):
+                yield ev
+
+    async def _batches(
+        self, stmt: sa.Select, from_position: int, batch_size: int
+    ) -> AsyncIterator[Sequence[sa.Row]]:
+        """Keyset pagination by position: constant memory, no connection held between batches."""
+        after = max(from_position, 1) - 1
+        stmt = stmt.where(E.c.position > sa.bindparam("after")).order_by(E.c.position)
+        stmt = stmt.limit(batch_size)
+        while True:
+            async with self._read_engine.connect() as conn:
+                rows = (await conn.execute(stmt, {"after": after})).all()
+            if not rows:
+                return
+            yield rows
+            if len(rows) < batch_size:
+                return
+            after = rows[-1].position
+
+    async def _load(self, stmt: sa.Select) -> list[RecordedEvent]:
+        async with self._read_engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return await self._decorate(rows)
+
+    async def _decorate(self, rows: Sequence[sa.Row]) -> list[RecordedEvent]:
+        """Rows -> RecordedEvents: decrypt personal fields (or mark them erased), upcast."""
+        persons: set[str] = set()
+        for r in rows:
+            persons |= crypto.encrypted_persons(r.data)
+        keys: dict[str, bytes | None] = {}
+        if persons:
+            async with self._read_engine.connect() as conn:
+                found = await conn.execute(_KEYS, {"pids": sorted(persons)})
+                for pid, wrapped in found:
+                    keys[pid] = None if wrapped is None else self._master.unwrap(pid, wrapped)
+        upcast = self._upcasters.upcast if self._upcasters else None
+        out = []
+        for r in rows:
+            (position, stream_id, stream_type, version, event_id, type_, sv, data, meta, _m,
+             recorded_at, prev_hash, h) = r  # fmt: skip
+            if persons and crypto.encrypted_persons(data):
+                data = crypto.decrypt_data(data, str(event_id), keys)
+            if upcast is not None:
+                sv, data = upcast(type_, sv, data)
+            out.append(
+                RecordedEvent(
+                    position=position,
+                    stream_id=stream_id,
+                    stream_type=stream_type,
+                    version=version,
+                    event_id=event_id if type(event_id) is UUID else UUID(str(event_id)),
+                    type=type_,
+                    schema_version=sv,
+                    data=data,
+                    metadata=meta,
+                    recorded_at=recorded_at,
+                    prev_hash=prev_hash,
+                    hash=h,
+                )
+            )
+        return out
+
+    # ------------------------------------------------------------------ integrity
+    async def verify(
+        self, checkpoint: Checkpoint | None = None, *, batch_size: int = 5000
+    ) -> VerifyResult:
+        """Walk the whole log and recompute the chain.
+
+        Returns ``ok`` with the count and head, or the first position whose stored row no
+        longer matches (edited, deleted, moved). With ``checkpoint``: also proves that the
+        log up to the checkpoint is the one that was signed, even if every hash after an
+        edit was recomputed.
+        """
+        cp_pos = None
+        if checkpoint is not None:
+            if not checkpoint.signature_valid():
+                return VerifyResult(False, 0, 0, GENESIS, None, "checkpoint signature is invalid")
+            if checkpoint.public_key != self.public_key:
+                return VerifyResult(
+                    False, 0, 0, GENESIS, None, "checkpoint was signed by another key"
+                )
+            cp_pos = checkpoint.position
+            if cp_pos == 0 and checkpoint.head_hash != GENESIS:
+                return VerifyResult(False, 0, 0, GENESIS, None, "checkpoint of an empty log")
+
+        expected = 1
+        prev = GENESIS
+
+        def bad(position: int, reason: str) -> VerifyResult:
+            return VerifyResult(False, expected - 1, expected - 1, prev, position, reason)
+
+        stmt = sa.select(*_COLUMNS)
+        async for rows in self._batches(stmt, 1, batch_size):
+            for (position, stream_id, stream_type, version, event_id, type_, sv, data, meta,
+                 muni, recorded_at, prev_hash, stored_hash) in rows:  # fmt: skip
+                if position != expected:
+                    return bad(
+                        expected,
+                        f"event missing: position {expected} is absent (next stored: {position})",
+                    )
+                if prev_hash != prev:
+                    return bad(position, "prev_hash does not link to the previous event")
+                m = meta.get("municipality") if type(meta) is dict else None
+                if muni != (None if m is None else str(m)):
+                    return bad(position, "municipality column differs from the event's metadata")
+                h = event_hash(
+                    position,
+                    stream_id,
+                    stream_type,
+                    version,
+                    str(event_id),
+                    type_,
+                    sv,
+                    iso_utc(recorded_at),
+                    data,
+                    meta,
+                    prev_hash,
+                )
+                if h != stored_hash:
+                    return bad(position, "stored event does not match its hash (altered)")
+                if position == cp_pos and h != checkpoint.head_hash:
+                    return bad(
+                        position, "hash at the checkpoint differs from the signed head hash"
+                    )
+                prev = h
+                expected += 1
+        if cp_pos is not None and cp_pos > expected - 1:
+            return bad(
+                expected,
+                f"log ends at position {expected - 1}, before the checkpoint at {cp_pos}",
+            )
+        return VerifyResult(True, expected - 1, expected - 1, prev)
+
+    async def checkpoint(self, *, verify: bool = True) -> Checkpoint:
+        """Sign (position, head hash) of the current head for an auditor to keep.
+
+        By default the whole chain is verified first, so a broken log is never signed
+        (raises ``RuntimeError``).
+        """
+        if verify:
+            res = await self.verify()
+            if not res.ok:
+                raise RuntimeError(
+                    f"refusing to sign a checkpoint: {res.reason} "
+                    f"(position {res.first_bad_position})"
+                )
+            position, head = res.head_position, res.head_hash
+        else:
+            stmt = sa.select(E.c.position, E.c.hash).order_by(E.c.position.desc()).limit(1)
+            async with self._read_engine.connect() as conn:
+                row = (await conn.execute(stmt)).first()
+            position, head = (row.position, row.hash) if row else (0, GENESIS)
+        created = iso_utc(utcnow())
+        sig = self._signer.sign(Checkpoint.signed_message(position, head, created))
+        return Checkpoint(
+            position=position,
+            head_hash=head,
+            signature=base64.b64encode(sig).decode(),
+            public_key=self.public_key,
+            created_at=created,
+        )
+
+    # ------------------------------------------------------------------ erasure
+    async def forget(self, person_id: str) -> None:
+        """Destroy the person's data key: their personal fields read as ``"[erased]"``.
+
+        The events themselves (and so the hash chain) are untouched. A tombstone stays, and
+        later appends of personal data for this person are refused.
+        """
+        if not isinstance(person_id, str) or not person_id:
+            raise ValueError("person_id: must be a non-empty string")
+        now = utcnow()
+        async with self._writer() as conn:
+            res = await conn.execute(
+                K.update()
+                .where(K.c.person_id == person_id)
+                .values(wrapped_key=None, forgotten_at=now)
+            )
+            if res.rowcount == 0:
+                await conn.execute(
+                    K.insert().values(
+                        person_id=person_id, wrapped_key=None, created_at=now, forgotten_at=now
+                    )
+                )
+        # Best effort: push the freed bytes out of the WAL (SQLite zeroes them: secure_delete)
+        # or let PostgreSQL reclaim the dead tuple. See docs/eventstore.md for what remains.
+        if self._is_pg:
+            async with self._read_engine.connect() as conn:  # autocommit: VACUUM needs it
+                await conn.exec_driver_sql("VACUUM person_keys")
+        else:
+            async with self._engine.connect() as conn:
+                raw = await conn.get_raw_connection()  # outside any transaction
+                await raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _require_aware(instant: datetime, name: str) -> None:
+    if not isinstance(instant, datetime) or instant.tzinfo is None:
+        raise ValueError(f"{name}: must be a timezone-aware datetime (UTC)")
+
+
+def _prefix_clauses(prefix: str) -> list[sa.ColumnElement[bool]]:
+    """``stream_id`` starts with ``prefix`` as an index range (byte order on both dialects)."""
+    if not isinstance(prefix, str):
+        raise TypeError("prefix: must be a string")
+    if not prefix:
+        return []
+    clauses = [E.c.stream_id >= prefix]
+    last = ord(prefix[-1])
+    if last < 0x10FFFF:
+        nxt = last + 1
+        if 0xD800 <= nxt <= 0xDFFF:  # skip the surrogate block
+            nxt = 0xE000
+        clauses.append(E.c.stream_id < prefix[:-1] + chr(nxt))
+    return clauses
