@@ -1,0 +1,199 @@
+"""R-BID: bid restrictions, data-driven from the examples of 参考4.4-⑧ and ⑩ (contracts.md semantics)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from domain.assessments import assess_bid
+from domain.bid_restriction import Group, distinct_days, group_of, parent_and_subsidiaries
+from domain.errors import RuleViolation
+
+BIDDER = "Example Systems K.K."
+GROUPS = [
+    {"parent": "Example Holdings", "members": [BIDDER, "Example Sister K.K."]},
+    {"parent": BIDDER, "members": ["Example Sub K.K."]},
+]
+
+
+def case(rule_set, *, published="2024-07-01", bidder=BIDDER, advised_by=("adv-1",), spec_writers=(),
+         evaluators=(), supervisors=(), employments=(), side_jobs=(), advisors=None,
+         contract=None, exemption=None, extra_people=()):
+    doc = {
+        "rule_set": rule_set,
+        "procurement": {"id": "P-2024-07", "published": published, "advised_by": list(advised_by),
+                        "spec_writers": list(spec_writers), "evaluators": list(evaluators),
+                        "supervisors": list(supervisors)},
+        "bidder": bidder,
+        "people": [{"id": "adv-1",
+                    "employments": [{"company": c, "from": f, "to": t} for c, f, t in employments],
+                    "side_jobs": [{"company": c, "from": f, "to": t} for c, f, t in side_jobs]},
+                   *extra_people],
+        "groups": GROUPS,
+        "contract": contract,
+        "exemption": exemption,
+    }
+    if advisors is not None:
+        doc["advisors"] = list(advisors)
+    return doc
+
+
+def contract(company=BIDDER, start="2023-04-01", end="2025-03-31"):
+    return {"company": company, "start": start, "end": end}
+
+
+ALL_YES = {"no_spec_contact": True, "contact_history_submitted": True, "audit_accepted": True}
+
+# (id, document, decision, people)
+CASES = [
+    # (A) 規定例②: during the contract and for 2 years after it, both days included
+    ("A_during_contract", case("A", contract=contract(), advisors=["adv-1"]), "restricted", ["adv-1"]),
+    ("A_contract_start_day", case("A", published="2023-04-01", contract=contract()), "restricted", ["adv-1"]),
+    ("A_day_before_contract", case("A", published="2023-03-31", contract=contract()), "allowed", []),
+    ("A_last_day_2_years_after", case("A", published="2027-03-31", contract=contract()), "restricted", ["adv-1"]),
+    ("A_one_day_more", case("A", published="2027-04-01", contract=contract()), "allowed", []),
+    ("A_group_parent_restricted", case("A", bidder="Example Holdings", contract=contract()), "restricted", ["adv-1"]),
+    ("A_group_sister_restricted", case("A", bidder="Example Sister K.K.", contract=contract()), "restricted", ["adv-1"]),
+    ("A_unrelated_company", case("A", bidder="Other Corp.", contract=contract()), "allowed", []),
+    ("A_no_company", case("A", contract=contract(company=None)), "allowed", []),
+    ("A_leap_day_end", case("A", published="2026-02-28", contract=contract(start="2023-03-01", end="2024-02-29")),
+     "restricted", ["adv-1"]),
+    ("A_leap_day_end_plus_one", case("A", published="2026-03-01", contract=contract(start="2023-03-01", end="2024-02-29")),
+     "allowed", []),
+    # (B) 規定例①: current employer, 10-year employer, consolidated group; every procurement
+    ("B1_current_employer", case("B1", employments=[(BIDDER, "2020-04-01", None)]), "restricted", ["adv-1"]),
+    ("B1_employment_ends_on_published", case("B1", employments=[(BIDDER, "2020-04-01", "2024-07-01")]),
+     "restricted", ["adv-1"]),
+    ("B1_left_the_day_before_short_tenure", case("B1", employments=[(BIDDER, "2020-04-01", "2024-06-30")]),
+     "allowed", []),
+    ("B1_exactly_3652_days", case("B1", employments=[(BIDDER, "2012-04-01", "2022-03-31")]), "restricted", ["adv-1"]),
+    ("B1_3651_days", case("B1", employments=[(BIDDER, "2012-04-02", "2022-03-31")]), "allowed", []),
+    ("B1_days_add_up_over_the_group",
+     case("B1", employments=[(BIDDER, "2010-04-01", "2015-03-31"), ("Example Sub K.K.", "2015-04-01", "2020-03-31")]),
+     "restricted", ["adv-1"]),
+    ("B1_current_employer_is_a_subsidiary", case("B1", employments=[("Example Sub K.K.", "2023-04-01", None)]),
+     "restricted", ["adv-1"]),
+    ("B1_applies_whoever_advised", case("B1", advised_by=(), advisors=["adv-1"],
+                                        employments=[(BIDDER, "2020-04-01", None)]), "restricted", ["adv-1"]),
+    ("B1_other_company", case("B1", employments=[("Other Corp.", "2000-04-01", None)]), "allowed", []),
+    # (B) 規定例②: now or in the past 2 years, on the procurements advised on
+    ("B2_contract_example", case("B2", employments=[(BIDDER, "2012-04-01", "2023-03-31")], advisors=["adv-1"]),
+     "restricted", ["adv-1"]),
+    ("B2_current", case("B2", employments=[(BIDDER, "2023-04-01", None)]), "restricted", ["adv-1"]),
+    ("B2_left_less_than_2_years_before", case("B2", employments=[(BIDDER, "2012-04-01", "2022-07-02")]),
+     "restricted", ["adv-1"]),
+    ("B2_left_exactly_2_years_before", case("B2", employments=[(BIDDER, "2012-04-01", "2022-07-01")]), "allowed", []),
+    ("B2_not_advising_on_it", case("B2", advised_by=(), advisors=["adv-1"], employments=[(BIDDER, "2023-04-01", None)]),
+     "allowed", []),
+    ("B2_related_company", case("B2", bidder="Example Holdings", employments=[(BIDDER, "2023-04-01", None)]),
+     "restricted", ["adv-1"]),
+    # (C) 規定例①: no specification or vendor selection where a current employer is expected to bid
+    ("C_spec_writer_current_employee", case("C", spec_writers=["adv-1"], employments=[(BIDDER, "2023-04-01", None)]),
+     "restricted", ["adv-1"]),
+    ("C_evaluator_current_employee", case("C", evaluators=["adv-1"], employments=[(BIDDER, "2023-04-01", None)]),
+     "restricted", ["adv-1"]),
+    ("C_only_advising", case("C", employments=[(BIDDER, "2023-04-01", None)]), "allowed", []),
+    ("C_former_employer", case("C", spec_writers=["adv-1"], employments=[(BIDDER, "2012-04-01", "2023-03-31")]),
+     "allowed", []),
+    # 参考4.4-⑩ Digital Agency: side-job company, its parent or subsidiary; not sisters
+    ("DA_side_job_company", case("DA", spec_writers=["adv-1"], side_jobs=[(BIDDER, "2023-04-01", None)]),
+     "exemption_possible", ["adv-1"]),
+    ("DA_exempted", case("DA", spec_writers=["adv-1"], side_jobs=[(BIDDER, "2023-04-01", None)], exemption=ALL_YES),
+     "exempted", ["adv-1"]),
+    ("DA_exemption_condition_missing",
+     case("DA", spec_writers=["adv-1"], side_jobs=[(BIDDER, "2023-04-01", None)],
+          exemption=dict(ALL_YES, contact_history_submitted=False)), "restricted", ["adv-1"]),
+    ("DA_parent_of_side_job", case("DA", bidder="Example Holdings", evaluators=["adv-1"],
+                                   side_jobs=[(BIDDER, "2023-04-01", None)]), "exemption_possible", ["adv-1"]),
+    ("DA_subsidiary_of_side_job", case("DA", bidder="Example Sub K.K.", supervisors=["adv-1"],
+                                       side_jobs=[(BIDDER, "2023-04-01", None)]), "exemption_possible", ["adv-1"]),
+    ("DA_sister_not_restricted", case("DA", bidder="Example Sister K.K.", spec_writers=["adv-1"],
+                                      side_jobs=[(BIDDER, "2023-04-01", None)]), "allowed", []),
+    ("DA_side_job_ended", case("DA", spec_writers=["adv-1"], side_jobs=[(BIDDER, "2020-04-01", "2024-06-30")]),
+     "allowed", []),
+    ("DA_employment_is_not_a_side_job", case("DA", spec_writers=["adv-1"], employments=[(BIDDER, "2023-04-01", None)]),
+     "allowed", []),
+    ("DA_not_related_staff", case("DA", side_jobs=[(BIDDER, "2023-04-01", None)]), "allowed", []),
+]
+
+
+@pytest.mark.parametrize("doc, decision, people", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_R_BID_examples(doc, decision, people):
+    out = assess_bid(doc)
+    assert out["decision"] == decision
+    assert out["people"] == people
+    rule = "R-BID-" + doc["rule_set"]
+    assert out["rule"] == (None if decision == "allowed" else rule)
+    assert out["reason"]
+
+
+def test_R_BID_A_two_years_after_the_contract_both_days_included():
+    assert assess_bid(case("A", published="2027-03-31", contract=contract()))["decision"] == "restricted"
+    out = assess_bid(case("A", published="2027-04-01", contract=contract()))
+    assert out["decision"] == "allowed" and "2027-03-31" in out["reason"]
+
+
+def test_R_BID_B1_ten_years_is_3652_days_inclusive():
+    out = assess_bid(case("B1", employments=[(BIDDER, "2012-04-01", "2022-03-31")]))
+    assert out["decision"] == "restricted" and "3,652 days" in out["reason"]
+    assert assess_bid(case("B1", employments=[(BIDDER, "2012-04-02", "2022-03-31")]))["decision"] == "allowed"
+
+
+def test_R_BID_B1_uses_advised_by_when_advisors_is_absent():
+    doc = case("B1", advised_by=("adv-1",), employments=[(BIDDER, "2020-04-01", None)])
+    assert "advisors" not in doc
+    assert assess_bid(doc)["people"] == ["adv-1"]
+
+
+def test_R_BID_B2_less_than_two_years_before_publication():
+    assert assess_bid(case("B2", employments=[(BIDDER, "2010-01-01", "2022-07-02")]))["decision"] == "restricted"
+    assert assess_bid(case("B2", employments=[(BIDDER, "2010-01-01", "2022-07-01")]))["decision"] == "allowed"
+
+
+def test_R_BID_C_lists_every_person_who_caused_it():
+    other = {"id": "ev-2", "employments": [{"company": "Example Sub K.K.", "from": "2020-01-01", "to": None}],
+             "side_jobs": []}
+    out = assess_bid(case("C", spec_writers=["adv-1"], evaluators=["ev-2"],
+                          employments=[(BIDDER, "2023-04-01", None)], extra_people=[other]))
+    assert out == {"decision": "restricted", "rule": "R-BID-C", "reason": out["reason"], "people": ["adv-1", "ev-2"]}
+
+
+def test_R_BID_DA_exemption_decisions():
+    base = dict(spec_writers=["adv-1"], side_jobs=[(BIDDER, "2023-04-01", None)])
+    assert assess_bid(case("DA", **base))["decision"] == "exemption_possible"
+    assert assess_bid(case("DA", exemption=ALL_YES, **base))["decision"] == "exempted"
+    for name in ALL_YES:
+        out = assess_bid(case("DA", exemption=dict(ALL_YES, **{name: False}), **base))
+        assert out["decision"] == "restricted" and name in out["reason"]
+
+
+def test_R_BID_unknown_person_is_invalid_input_naming_the_field():
+    with pytest.raises(RuleViolation) as err:
+        assess_bid(case("C", spec_writers=["adv-1", "nobody"]))
+    assert err.value.code == "invalid_input" and err.value.field == "procurement.spec_writers.1"
+
+
+def test_R_BID_rule_set_must_be_known():
+    with pytest.raises(RuleViolation) as err:
+        assess_bid(case("Z"))
+    assert err.value.field == "rule_set"
+
+
+def test_R_BID_group_relations():
+    groups = [Group(**g) for g in GROUPS]
+    assert group_of("Lonely Corp.", groups) == {"Lonely Corp."}
+    assert group_of("Example Sister K.K.", groups) == {"Example Holdings", BIDDER, "Example Sister K.K."}
+    # DA: parent and subsidiaries, never sisters
+    assert parent_and_subsidiaries(BIDDER, groups) == {BIDDER, "Example Holdings", "Example Sub K.K."}
+
+
+def test_R_BID_B1_overlapping_employments_count_each_day_once():
+    d = dt.date
+    assert distinct_days([]) == 0
+    assert distinct_days([(d(2020, 1, 1), d(2020, 1, 10)), (d(2020, 1, 5), d(2020, 1, 20))]) == 20
+    assert distinct_days([(d(2020, 1, 1), d(2020, 1, 1)), (d(2020, 1, 2), d(2020, 1, 2))]) == 2
+    # two concurrent group employments of 5 years do not make 10 years
+    out = assess_bid(case("B1", employments=[(BIDDER, "2015-04-01", "2020-03-31"),
+                                             ("Example Sub K.K.", "2015-04-01", "2020-03-31")]))
+    assert out["decision"] == "allowed"
