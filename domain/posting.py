@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, Field
 
+from domain.appointment import Duty, DutyKind  # noqa: F401 - re-exported for callers
 from domain.errors import RuleViolation
 from domain.skill_standard import (
     PERSONA_NAMES_JA,
@@ -59,24 +60,6 @@ INITIATIVE_NAMES_JA: dict[DxInitiative, str] = {
     DxInitiative.bpr: "BPRの取組の徹底",
     DxInitiative.open_data: "オープンデータの推進・官民データ活用の推進",
 }
-
-
-class DutyKind(StrEnum):
-    """Duty kinds of the assessment contract (R-FORM-2/5)."""
-
-    advice = "advice"  # 助言
-    research = "research"  # 調査
-    diagnosis = "diagnosis"  # 診断
-    drafting = "drafting"  # 立案
-    deciding = "deciding"  # 決定 (executive)
-    contracting = "contracting"  # 契約 (executive)
-    directing_staff = "directing_staff"  # 職員への指揮命令 (executive)
-    implementation = "implementation"  # 実施
-
-
-class Duty(Frozen):
-    kind: DutyKind
-    text: str = Field(max_length=2000)
 
 
 class PayUnit(StrEnum):
