@@ -88,9 +88,12 @@ async def _campaign_events(store: Any, stream_id: str, instant: datetime | None)
     return sorted([*own, *apps], key=lambda e: e.position)
 
 
-def _fold(kind: str, events: list) -> Any:
+def _fold(kind: str, recorded: list) -> Any:
+    """Fold recorded events with the domain's own fold (the same one the workflows use)."""
     from domain import state
+    from domain.events import parse_event
 
+    events = [parse_event(e.type, e.data, e.schema_version) for e in recorded]
     fold = state.fold_recruitment if kind == "recruitment" else state.fold_appointment
     return fold(events)
 

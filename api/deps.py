@@ -28,11 +28,16 @@ def get_store(request: Request) -> EventStore:
     return request.app.state.store
 
 
-def get_client(request: Request) -> Client:
-    client = getattr(request.app.state, "client", None)
-    if client is None:
-        raise ApiError(503, "temporal_unavailable", "the Temporal client is not connected")
-    return client
+async def get_client(request: Request) -> Client:
+    """The lifespan's client; reconnects lazily when Temporal was down at startup."""
+    state = request.app.state
+    if getattr(state, "client", None) is None and getattr(state, "connect_temporal", False):
+        from api.main import _connect
+
+        state.client = await _connect(state.settings)
+    if getattr(state, "client", None) is None:
+        raise ApiError(503, "temporal_unavailable", "the Temporal frontend is unreachable")
+    return state.client
 
 
 def get_principal(

@@ -4,7 +4,8 @@
 real adapters — the event store (``eventstore.from_settings``) and the Temporal client
 (``workflows.client.connect``, the production data converter) — and the idempotency key
 table. Tests may hand in already-built ``store`` / ``client`` instead (they are then not
-closed by the app).
+closed by the app); ``connect_temporal=False`` serves without Temporal (lifecycle routes
+then answer 503).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def build_store_kwargs() -> dict[str, Any]:
     return {"personal": events.personal_data_registry(), "upcasters": events.upcasters()}
 
 
-async def connect_temporal(settings: Settings):
+async def _connect(settings: Settings):
     """The Temporal client with the production data converter; None when unreachable."""
     from workflows.client import connect
 
@@ -42,7 +43,11 @@ async def connect_temporal(settings: Settings):
 
 
 def create_app(
-    settings: Settings | None = None, *, store: Any = None, client: Any = None
+    settings: Settings | None = None,
+    *,
+    store: Any = None,
+    client: Any = None,
+    connect_temporal: bool = True,
 ) -> FastAPI:
     settings = settings or get_settings()
 
@@ -56,7 +61,10 @@ def create_app(
             app.state.store = await eventstore.from_settings(settings, **build_store_kwargs())
         else:
             app.state.store = store
-        app.state.client = client if client is not None else await connect_temporal(settings)
+        if client is None and connect_temporal:
+            app.state.client = await _connect(settings)
+        else:
+            app.state.client = client
         app.state.idempotency = IdempotencyStore.from_url(settings.database_url)
         log.info("api_started", temporal=settings.temporal_address)
         try:
@@ -79,6 +87,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.client = client
+    app.state.connect_temporal = connect_temporal and client is None
     errors.install(app)
     app.add_middleware(IdempotencyMiddleware)
     app.include_router(health.router)
@@ -90,7 +99,24 @@ def create_app(
         log.warning("lifecycle_routes_unavailable", error=str(exc))
     else:
         app.include_router(lifecycle.router)
+    _extend_openapi(app)
     return app
+
+
+def _extend_openapi(app: FastAPI) -> None:
+    """Add the domain's assessment input models to ``components.schemas``."""
+    base = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = base()
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(
+                assessments.openapi_components()
+            )
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 app = create_app()

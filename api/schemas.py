@@ -88,6 +88,7 @@ class CheckpointModel(BaseModel):
     head_hash: str
     signature: str
     public_key: str
+    created_at: str | None = None
 
 
 class VerifyRequest(Request):

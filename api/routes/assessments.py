@@ -1,46 +1,89 @@
 """``POST /assessments/{subsidy,appointment,bid}`` — the fixed contract of contracts.md.
 
-The same rule engine as ``ninyo assess`` and the workflows: the body is the CLI's input
-document, the answer its output document (200 whatever the verdict); invalid input
-answers 422 with the CLI's error document ``{"error": {"code": "invalid_input", ...}}``.
+The same rule engine as ``ninyo assess`` and the workflows, called the same way: the body
+is read as raw JSON and handed to ``domain.assessments.assess_*`` unchanged, so the
+answer is the CLI's stdout document (200, whatever the verdict) and invalid input the
+CLI's stderr document ``{"error": {"code": "invalid_input", "message", "field"}}`` with
+422 — byte for byte the same judgement, no FastAPI coercion in between. The OpenAPI
+schema of each body is the domain's own input model (``Assess*`` components).
 Any authenticated role may assess — nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+import json
+from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Request
 
 from api.deps import PrincipalDep
 from api.schemas import error_responses
+from domain.errors import RuleViolation
 
 router = APIRouter(prefix="/assessments", tags=["assessments"])
 
-Document = Annotated[dict[str, Any], Body(description="the input document of contracts.md")]
 RESPONSES = error_responses(401, 422)
+PREFIX = "Assess"
 
 
-def _assess(kind: str) -> Callable[[dict], dict]:
-    from domain import assessments
+def _input_models() -> dict[str, type]:
+    from domain.assessments import AppointmentInput, SubsidyInput
+    from domain.bid_restriction import BidCase
 
-    return getattr(assessments, f"assess_{kind}")
+    return {"subsidy": SubsidyInput, "appointment": AppointmentInput, "bid": BidCase}
 
 
-@router.post("/subsidy", responses=RESPONSES, summary="R-SUB: special allocation tax measure")
-async def assess_subsidy(doc: Document, _: PrincipalDep) -> dict[str, Any]:
+def openapi_components() -> dict[str, Any]:
+    """JSON schemas of the domain's input models, for ``components.schemas``."""
+    out: dict[str, Any] = {}
+    for model in _input_models().values():
+        schema = model.model_json_schema(ref_template=f"#/components/schemas/{PREFIX}{{model}}")
+        for name, sub in schema.pop("$defs", {}).items():
+            out[f"{PREFIX}{name}"] = sub
+        out[f"{PREFIX}{model.__name__}"] = schema
+    return out
+
+
+def _body_spec(kind: str) -> dict[str, Any]:
+    name = f"{PREFIX}{_input_models()[kind].__name__}"
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}}
+
+
+async def _document(request: Request) -> Any:
+    raw = await request.body()
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RuleViolation("invalid_input", f"input is not UTF-8: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise RuleViolation(
+            "invalid_input", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+
+
+async def _assess(kind: str, request: Request) -> dict[str, Any]:
+    from domain.assessments import ASSESSORS
+
+    return ASSESSORS[kind](await _document(request))
+
+
+@router.post("/subsidy", responses=RESPONSES, openapi_extra=_body_spec("subsidy"),
+             summary="R-SUB: special allocation tax measure")
+async def assess_subsidy(request: Request, _: PrincipalDep) -> dict[str, Any]:
     """特別交付税措置の試算 (R-SUB-1..8)."""
-    return _assess("subsidy")(doc)
+    return await _assess("subsidy", request)
 
 
-@router.post("/appointment", responses=RESPONSES, summary="R-FORM, R-PLEDGE, R-READY")
-async def assess_appointment(doc: Document, _: PrincipalDep) -> dict[str, Any]:
+@router.post("/appointment", responses=RESPONSES, openapi_extra=_body_spec("appointment"),
+             summary="R-FORM, R-PLEDGE, R-READY")
+async def assess_appointment(request: Request, _: PrincipalDep) -> dict[str, Any]:
     """任用形態・誓約書・受入準備の確認."""
-    return _assess("appointment")(doc)
+    return await _assess("appointment", request)
 
 
-@router.post("/bid", responses=RESPONSES, summary="R-BID: bid restriction")
-async def assess_bid(doc: Document, _: PrincipalDep) -> dict[str, Any]:
+@router.post("/bid", responses=RESPONSES, openapi_extra=_body_spec("bid"),
+             summary="R-BID: bid restriction")
+async def assess_bid(request: Request, _: PrincipalDep) -> dict[str, Any]:
     """入札参加制限の判定 (A, B1, B2, C, DA)."""
-    return _assess("bid")(doc)
+    return await _assess("bid", request)
