@@ -84,7 +84,8 @@ def _unique(values: list[str], field: str, what: str) -> None:
     seen: set[str] = set()
     for i, v in enumerate(values):
         if v in seen:
-            raise RuleViolation("invalid_input", f"duplicate {what} {v!r}", field=f"{field}.{i}.id")
+            raise RuleViolation("invalid_input", f"{field}.{i}.id: duplicate {what} {v!r}",
+                                field=f"{field}.{i}.id")
         seen.add(v)
 
 
@@ -113,7 +114,7 @@ def assess_appointment(doc: dict, policy: Policy | None = None) -> dict:
     for i, item in enumerate(data.readiness_confirmed):
         if not 1 <= item <= 6:
             raise RuleViolation("invalid_input",
-                                f"readiness items are numbered 1-6, not {item}",
+                                f"readiness_confirmed.{i}: readiness items are numbered 1-6, not {item}",
                                 field=f"readiness_confirmed.{i}")
     violations, warnings = check_appointment(
         data.form, data.term.start, data.term.end, data.duties, data.initiatives,
@@ -137,13 +138,14 @@ def assess_bid(doc: dict, policy: Policy | None = None) -> dict:
         for key in ("employments", "side_jobs"):
             for j, e in enumerate(getattr(person, key)):
                 if e.to is not None and e.to < e.from_:
-                    raise RuleViolation("invalid_input", f"{key} ends before it starts",
-                                        field=f"people.{i}.{key}.{j}.to")
+                    where = f"people.{i}.{key}.{j}.to"
+                    raise RuleViolation("invalid_input", f"{where}: ends before it starts",
+                                        field=where)
     if case.contract is not None and case.contract.end < case.contract.start:
-        raise RuleViolation("invalid_input", "the contract ends before it starts",
+        raise RuleViolation("invalid_input", "contract.end: the contract ends before it starts",
                             field="contract.end")
     if case.rule_set == "A" and case.contract is None:
-        raise RuleViolation("invalid_input", "rule set A needs the contract (company, start, end)",
+        raise RuleViolation("invalid_input", "contract: rule set A needs the contract (company, start, end)",
                             field="contract")
     return bid_restriction.assess(case, policy).to_contract()
 

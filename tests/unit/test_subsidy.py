@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from domain.assessments import assess_subsidy
+from domain.errors import RuleViolation
 from domain.policy import load_policy, packaged_table
 
 TOWN = {"name": "磐梯町", "kind": "town", "prefecture": "福島県", "population": 3300}
@@ -310,3 +311,29 @@ def test_manual_agency_case_studies_recruitment_measure(who, kind, cost, measure
     assert out["recruitment"]["measure_yen"] == measure
     assert out["total_measure_yen"] == measure
     assert out["eligible"] is (measure > 0)
+
+
+# --- input shape -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mutate, field", [
+    (lambda d: d.pop("municipality"), "municipality"),
+    (lambda d: d.update(fiscal_year="2023"), "fiscal_year"),
+    (lambda d: d["municipality"].update(kind="metropolis"), "municipality.kind"),
+    (lambda d: d["advisors"][0]["payments"][0].update(amount_yen=1.5), "advisors.0.payments.0.amount_yen"),
+    (lambda d: d["advisors"][0]["payments"][0].update(amount_yen=-1), "advisors.0.payments.0.amount_yen"),
+    (lambda d: d["advisors"][0]["payments"][0].update(amount_yen="300000"), "advisors.0.payments.0.amount_yen"),
+    (lambda d: d["advisors"][0]["payments"][0].update(date="2023-02-30"), "advisors.0.payments.0.date"),
+    (lambda d: d["advisors"][0].update(form="full_time"), "advisors.0.form"),
+    (lambda d: d["advisors"].append(dict(d["advisors"][0])), "advisors.1.id"),
+    (lambda d: d["recruitment_costs"][0].update(kind="travel"), "recruitment_costs.0.kind"),
+    (lambda d: d.update(note="x"), "note"),
+])
+def test_invalid_subsidy_input_names_the_field(mutate, field):
+    d = copy.deepcopy(doc(advisors=[advisor("adv-1", "special_part_time", ("2023-05-31", "remuneration", 300000))],
+                          recruitment=[rcost("2023-04-20", 880000)]))
+    mutate(d)
+    with pytest.raises(RuleViolation) as err:
+        assess_subsidy(d)
+    assert err.value.code == "invalid_input" and err.value.field == field
+    assert field in err.value.message
