@@ -237,11 +237,10 @@ class Campaign:
         return self
 
     def closed_posting(self) -> Campaign:
-        self.do(
-            ClosePosting(actor=SYSTEM, reason=PostingCloseReason.deadline_passed),
-            at=T0 + timedelta(days=30),
-        )
-        self.now = T0 + timedelta(days=31)
+        deadline = self.state.deadline
+        assert deadline is not None
+        self.do(ClosePosting(actor=SYSTEM, reason=PostingCloseReason.deadline_passed), at=deadline)
+        self.now = deadline + timedelta(days=1)
         return self
 
     def interviewed(self, application_id: str = "a1") -> Campaign:
