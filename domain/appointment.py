@@ -63,6 +63,8 @@ def _duty(d: Duty | DutyKind | str | Mapping[str, Any]) -> Duty:
         return d
     if isinstance(d, Mapping):
         return Duty.model_validate(d)
+    if hasattr(d, "kind"):  # another model with the same shape
+        return Duty(kind=DutyKind(str(d.kind)), text=str(getattr(d, "text", "") or ""))
     return Duty(kind=DutyKind(d))
 
 
