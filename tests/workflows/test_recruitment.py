@@ -1,0 +1,103 @@
+"""RecruitmentWorkflow on the time-skipping server: weeks of posting and pledge deadlines
+pass in seconds; the events land in the real event store, in order; reminders are sent
+(and not sent) as the state says."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
+from domain.state import ApplicationState
+from tests.workflows.builders import Scenario
+from tests.workflows.conftest import running_worker
+from tests.workflows.helpers import campaign_events, cmd, reminders, types
+from workflows.client import rule_violation, start_campaign
+from workflows.models import ApplicationQuery, CampaignInput, CampaignView
+
+
+async def _posted(env, tq, campaign_id, deadline_days=10):
+    now = await env.get_current_time()
+    sc = Scenario(now, campaign_id=campaign_id)
+    h = await start_campaign(env.client, CampaignInput(define=sc.define()), task_queue=tq)
+    await cmd(h, sc.submit())
+    await cmd(h, sc.approve())
+    deadline = now + timedelta(days=deadline_days)
+    await cmd(h, sc.publish(deadline))
+    return sc, h, deadline
+
+
+async def test_happy_path_role_to_appointment(ts_env, store, outbox):
+    env = ts_env
+    async with running_worker(env.client, store, outbox) as tq:
+        sc, h, deadline = await _posted(env, tq, "happy")
+        await cmd(h, sc.receive("a1"))
+        await cmd(h, sc.receive("a2"))
+        # the deadline passes: reminders 7 and 1 day before, then the posting closes itself
+        await env.sleep(timedelta(days=11))
+        status = await h.query("status", result_type=CampaignView)
+        assert status.posting_open is False
+        await cmd(h, sc.screen("a1"))
+        now = await env.get_current_time()
+        await cmd(h, sc.schedule("a1", now + timedelta(days=1)))
+        await cmd(h, sc.record("a1"))  # before the interview-feedback SLA: no reminder
+        await cmd(h, sc.shortlist("a1"))
+        await cmd(h, sc.approve_offer("a1"))
+        await cmd(h, sc.make_offer("a1", now + timedelta(days=14)))
+        await cmd(h, sc.accept("a1", now + timedelta(days=10)))
+        app = await h.query(
+            "application", ApplicationQuery(application_id="a1"), result_type=ApplicationState
+        )
+        items = [p.item for p in app.pledges.required]
+        await cmd(h, sc.sign("a1", items, sc.term.start - timedelta(days=30)))
+        result = await cmd(h, sc.appoint("a1"))
+        assert result.stage == "appointed"
+        final = await h.result()
+        assert final.stage == "appointed"
+
+    events = await campaign_events(store, "074055", "happy")
+    assert types(events) == [
+        "RoleDefined", "RoleSubmittedForApproval", "RoleApproved", "PostingPublished",
+        "ApplicationReceived", "ApplicationReceived",
+        "ReminderSent", "ReminderSent", "PostingClosed",
+        "DocumentScreeningCompleted", "InterviewScheduled", "InterviewRecorded",
+        "ApplicantShortlisted", "OfferApproved", "OfferMade", "OfferAccepted",
+        "PledgeRequested", "PledgeSigned", "Appointed",
+    ]
+    assert reminders(events) == [
+        ("posting_deadline_7d", "happy"), ("posting_deadline_1d", "happy"),
+    ]
+    sent = await outbox.pending("recruitment:074055:happy")
+    assert [r["kind"] for r in sent] == [
+        "reminder:posting_deadline_7d", "reminder:posting_deadline_1d",
+    ]
+    # metadata: actor, role, municipality, workflow id
+    published = next(e for e in events if e.type == "PostingPublished")
+    assert published.metadata["actor"] == "officer-1"
+    assert published.metadata["role"] == "hr_officer"
+    assert published.metadata["municipality"] == "074055"
+    assert published.metadata["workflow_id"] == "recruitment:074055:happy"
+    closed = next(e for e in events if e.type == "PostingClosed")
+    assert closed.metadata["role"] == "system"
+
+
+async def test_refused_command_changes_nothing_and_names_the_rule(ts_env, store, outbox):
+    env = ts_env
+    async with running_worker(env.client, store, outbox) as tq:
+        sc, h, _ = await _posted(env, tq, "refused")
+        before = await h.query("status", result_type=CampaignView)
+        with pytest.raises(WorkflowUpdateFailedError) as exc:
+            await cmd(h, sc.approve())  # already approved
+        v = rule_violation(exc.value)
+        assert v is not None and v.code.startswith("STATE-")
+        # an auditor never writes
+        from domain.commands import Actor, CancelCampaign
+
+        with pytest.raises(WorkflowUpdateFailedError) as exc:
+            await cmd(h, CancelCampaign(actor=Actor(id="aud", role="auditor"), reason="x"))
+        assert rule_violation(exc.value).code == "AUTH-ROLE"
+        after = await h.query("status", result_type=CampaignView)
+        assert after.version == before.version
+        await h.terminate("test over")
+    assert len(await campaign_events(store, "074055", "refused")) == 4

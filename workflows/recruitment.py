@@ -1,0 +1,403 @@
+"""RecruitmentWorkflow — one recruitment campaign, from the role definition to the
+appointment (or cancellation / closing), id ``recruitment:{municipality}:{campaign}``.
+
+People's commands arrive as the update ``command`` (a ``domain.commands`` model): the
+validator runs ``domain.recruitment.decide`` against the live state, so a refused command
+changes nothing and the client gets the rule code; the handler decides again under the
+workflow's lock, appends the events (campaign stream, or the application's own stream),
+and folds them into the state.
+
+Timers (reminders and deadlines) are recomputed from the state after every change:
+posting deadline reminders (7 and 1 days before, by default) and the automatic close at
+the deadline (R-POST-4); a screening-SLA digest; interview-feedback reminders; offer
+expiry; the pledge reminder and the pledge deadline (R-PLEDGE-3: PledgeExpired, the offer
+lapses).
+
+Bounded history (600+ applicants): the workflow continues-as-new when its history grows
+past ``continue_as_new_after`` events, carrying the folded state (personal data of
+rejected and withdrawn applicants is dropped from the carried state; it stays in the
+event store).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from domain.commands import (
+        SYSTEM,
+        Actor,
+        ClosePosting,
+        Command,
+        DefineRole,
+        ExpirePledges,
+        LapseOffer,
+        RecordReminder,
+    )
+    from domain.errors import RuleViolation
+    from domain.events import Appointed, DomainEvent, PostingCloseReason
+    from domain.fiscal import JST, fiscal_year_of, japan_date
+    from domain.recruitment import decide
+    from domain.state import (
+        INACTIVE_APPLICATION,
+        TERMINAL_STAGES,
+        ApplicationState,
+        OfferStatus,
+        RecruitmentState,
+        Stage,
+        apply_recruitment,
+    )
+    from workflows import ids
+    from workflows.models import (
+        ApplicationQuery,
+        AppointmentInput,
+        CampaignCommand,
+        CampaignInput,
+        CampaignView,
+        CarriedCampaign,
+        CommandResult,
+    )
+
+from workflows.common import (
+    Due,
+    EventWriter,
+    Timers,
+    no_system_actor,
+    notify,
+    refusal,
+    upsert_search_attributes,
+)
+
+PERSONAL_APPLICATION_FIELDS = ("name", "contact", "career_history", "profile", "conflict_of_interest")
+
+
+def _days(d: timedelta) -> str:
+    return f"{d.days}d" if d.days and not d.seconds else f"{int(d.total_seconds())}s"
+
+
+@workflow.defn(name="RecruitmentWorkflow")
+class RecruitmentWorkflow:
+    @workflow.init
+    def __init__(self, inp: CampaignInput) -> None:
+        define = inp.define
+        if not isinstance(define, DefineRole):
+            raise ApplicationError("the campaign starts with DefineRole", non_retryable=True)
+        self._inp = inp
+        self._code = define.municipality.code or ""
+        self._campaign = define.campaign_id
+        carried = inp.carried
+        self._state: RecruitmentState = carried.state if carried else RecruitmentState()
+        self._writer = EventWriter(self._code, carried.versions if carried else None)
+        self._timers = Timers(carried.fired if carried else ())
+        self._screening_reminded: set[str] = set(carried.screening_reminded if carried else ())
+        self._runs = (carried.runs + 1) if carried else 1
+        self._lock = asyncio.Lock()
+        self._appointment_wf: str | None = None
+        self._ready = carried is not None  # the first event (RoleDefined) is written
+
+    # ------------------------------------------------------------------ run
+
+    @workflow.run
+    async def run(self, inp: CampaignInput) -> CampaignView:
+        define = inp.define
+        assert isinstance(define, DefineRole)
+        upsert_search_attributes(
+            municipality=self._code,
+            prefecture=define.municipality.prefecture,
+            persona=define.role.persona.value,
+            fiscal_year=fiscal_year_of(japan_date(workflow.now())),
+            stage=self._state.stage.value,
+        )
+        if inp.carried is None:
+            async with self._lock:
+                try:
+                    await self._execute(define)
+                except ApplicationError:
+                    workflow.logger.warning("campaign %s: role definition refused", self._campaign)
+                    raise
+        self._ready = True
+        await self._timers.run(self._due, self._should_stop, self._lock)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._state.stage not in TERMINAL_STAGES:
+            workflow.logger.info(
+                "campaign %s continues as new after %d history events",
+                self._campaign, workflow.info().get_current_history_length(),
+            )
+            workflow.continue_as_new(self._carry(inp))
+        return self.status()
+
+    def _should_stop(self) -> bool:
+        if self._state.stage in TERMINAL_STAGES:
+            return True
+        info = workflow.info()
+        return (
+            info.get_current_history_length() >= self._inp.continue_as_new_after
+            or info.is_continue_as_new_suggested()
+        )
+
+    def _carry(self, inp: CampaignInput) -> CampaignInput:
+        apps = {
+            k: (
+                a.model_copy(update=dict.fromkeys(PERSONAL_APPLICATION_FIELDS))
+                if a.status in INACTIVE_APPLICATION
+                else a
+            )
+            for k, a in self._state.applications.items()
+        }
+        return inp.model_copy(
+            update={
+                "carried": CarriedCampaign(
+                    state=self._state.model_copy(update={"applications": apps}),
+                    versions=self._writer.versions,
+                    fired=sorted(self._timers.fired),
+                    screening_reminded=sorted(self._screening_reminded),
+                    runs=self._runs,
+                )
+            }
+        )
+
+    # ------------------------------------------------------------------ commands
+
+    @workflow.update(name="command")
+    async def command(self, cmd: CampaignCommand) -> CommandResult:
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            events = await self._execute(cmd)
+        return CommandResult(
+            events=[e.type for e in events],  # type: ignore[attr-defined]
+            stage=self._state.stage.value,
+            version=self._state.version,
+        )
+
+    @command.validator
+    def _validate_command(self, cmd: CampaignCommand) -> None:
+        try:
+            no_system_actor(cmd.actor)
+            if isinstance(cmd, DefineRole) and cmd.campaign_id != self._campaign:
+                raise RuleViolation("STATE-CAMPAIGN-MISMATCH", "another campaign's id", "campaign_id")
+            if self._ready:  # else the handler decides once the role is written
+                decide(self._state, cmd, workflow.now())
+        except RuleViolation as v:
+            raise refusal(v) from None
+
+    async def _execute(self, cmd: Command) -> list[DomainEvent]:
+        """Decide (again, now under the lock), append, fold. Caller holds the lock."""
+        try:
+            events = decide(self._state, cmd, workflow.now())
+        except RuleViolation as v:
+            raise refusal(v) from None
+        if events:
+            await self._commit(events, cmd.actor)
+        return events
+
+    async def _commit(self, events: list[DomainEvent], actor: Actor) -> None:
+        stage_before = self._state.stage
+        # consecutive events of one stream go in one atomic append
+        batch: list[DomainEvent] = []
+        batch_stream: str | None = None
+        for e in events:
+            stream = self._stream_of(e)
+            if batch and stream != batch_stream:
+                await self._append(batch_stream, batch, actor)  # type: ignore[arg-type]
+                batch = []
+            batch.append(e)
+            batch_stream = stream
+        if batch:
+            await self._append(batch_stream, batch, actor)  # type: ignore[arg-type]
+        for e in events:
+            self._state = apply_recruitment(self._state, e)
+        self._timers.poke()
+        if self._state.stage is not stage_before:
+            upsert_search_attributes(stage=self._state.stage.value)
+        for e in events:
+            if isinstance(e, Appointed):
+                await self._start_appointment(e)
+
+    def _stream_of(self, e: DomainEvent) -> str:
+        if type(e).stream == "application":
+            return ids.application_stream(self._code, self._campaign, e.application_id)  # type: ignore[attr-defined]
+        return ids.campaign_id(self._code, self._campaign)
+
+    async def _append(self, stream: str, events: list[DomainEvent], actor: Actor) -> None:
+        kind = "application" if stream.startswith("application:") else "recruitment"
+        await self._writer.append(stream, kind, events, actor)
+
+    async def _start_appointment(self, e: Appointed) -> None:
+        wf_id = ids.appointment_id(self._code, e.appointment_id)
+        await workflow.start_child_workflow(
+            "AppointmentWorkflow",
+            AppointmentInput(
+                appointed=e,
+                campaign_workflow_id=workflow.info().workflow_id,
+                contacts=self._inp.contacts,
+                fiscal_year=fiscal_year_of(e.terms.term.start),
+            ),
+            id=wf_id,
+            parent_close_policy=ParentClosePolicy.ABANDON,
+        )
+        self._appointment_wf = wf_id
+        workflow.logger.info("campaign %s: appointment workflow %s started", self._campaign, wf_id)
+
+    # ------------------------------------------------------------------ queries
+
+    @workflow.query(name="status")
+    def status(self) -> CampaignView:
+        s = self._state
+        return CampaignView(
+            workflow_id=workflow.info().workflow_id,
+            campaign_id=self._campaign,
+            municipality_code=self._code,
+            stage=s.stage.value,
+            deadline=s.deadline,
+            posting_open=s.posting_open,
+            repost_count=s.repost_count,
+            applications=len(s.applications),
+            applications_by_status=dict(Counter(a.status.value for a in s.applications.values())),
+            live_offer=s.live_offer,
+            appointment_id=s.appointment_id,
+            appointment_workflow_id=(
+                ids.appointment_id(self._code, s.appointment_id) if s.appointment_id else None
+            ),
+            version=s.version,
+            reminders=sorted(self._timers.fired),
+            runs=self._runs,
+        )
+
+    @workflow.query(name="application")
+    def application(self, q: ApplicationQuery) -> ApplicationState | None:
+        """One application's live state (personal data included: the API authorises)."""
+        return self._state.applications.get(q.application_id)
+
+    # ------------------------------------------------------------------ timers
+
+    def _due(self) -> list[Due]:
+        s, slas, now = self._state, self._inp.slas, workflow.now()
+        out: list[Due] = []
+        if s.stage in TERMINAL_STAGES:
+            return out
+        if s.posting_open and s.deadline is not None:
+            deadline = s.deadline
+            if now < deadline:
+                for before in slas.posting_reminders_before:
+                    kind = f"posting_deadline_{_days(before)}"
+                    out.append(self._reminder(
+                        deadline - before, kind, self._campaign, deadline, "R-POST-4",
+                        "hr_officer",
+                        f"【募集締切】{_days(before).rstrip('d')}日後に応募締切です",
+                        f"募集（{self._campaign}）の応募締切は {_jst(deadline)} です。"
+                        f"現在の応募数: {len(s.applications)}件。",
+                    ))
+            out.append(Due(deadline, f"close:{deadline.isoformat()}", self._close_posting))
+        out += self._screening_due()
+        for app in s.applications.values():
+            if not app.active:
+                continue
+            for iv in app.interviews.values():
+                if not iv.recorded:
+                    at = iv.scheduled_at + slas.interview_feedback
+                    out.append(self._reminder(
+                        at, "interview_feedback", f"{app.application_id}/{iv.interview_id}", at,
+                        "R-SCR-2", "hr_officer", "【面接記録】面接結果が未入力です",
+                        f"応募 {app.application_id} の面接（{iv.interview_id}）の結果"
+                        "（具体的なプロジェクト・立場・成果）を記録してください。",
+                    ))
+            offer = app.offer
+            if offer is not None and offer.status is OfferStatus.made and offer.expires_at:
+                out.append(Due(
+                    offer.expires_at, f"offer_expiry:{app.application_id}:{offer.expires_at.isoformat()}",
+                    self._lapse_offer(app.application_id),
+                ))
+            p = app.pledges
+            if (
+                offer is not None and offer.status is OfferStatus.accepted
+                and p is not None and not p.expired and p.unsigned
+            ):
+                if now < p.deadline:
+                    out.append(self._reminder(
+                        p.deadline - slas.pledge_reminder_before, "pledge_deadline",
+                        app.application_id, p.deadline, "R-PLEDGE-3", "hr_officer",
+                        "【誓約書】署名期限が近づいています",
+                        f"応募 {app.application_id} の誓約書（未署名 {len(p.unsigned)}件）の"
+                        f"署名期限は {_jst(p.deadline)} です。期限を過ぎると内定は失効します。",
+                    ))
+                out.append(Due(
+                    p.deadline, f"pledge_expiry:{app.application_id}:{p.deadline.isoformat()}",
+                    self._expire_pledges(app.application_id),
+                ))
+        return out
+
+    def _screening_due(self) -> list[Due]:
+        """One digest reminder for every application waiting past the screening SLA."""
+        sla = self._inp.slas.screening
+        waiting = [
+            a for a in self._state.applications.values()
+            if a.active and a.screening_outcome is None
+            and a.application_id not in self._screening_reminded
+        ]
+        if not waiting:
+            return []
+        at = min(a.received_at for a in waiting) + sla
+
+        async def fire() -> None:
+            now = workflow.now()
+            overdue = sorted(a.application_id for a in waiting if a.received_at + sla <= now)
+            await notify(
+                to=self._inp.contacts.hr_officer,
+                subject="【書類選考】選考期限を過ぎた応募があります",
+                body=f"募集（{self._campaign}）で書類選考が {sla.days}日を過ぎた応募が"
+                     f" {len(overdue)}件あります: {', '.join(overdue[:20])}",
+                kind="reminder:screening_sla", municipality=self._code,
+            )
+            self._screening_reminded.update(overdue)
+            await self._execute(RecordReminder(
+                actor=SYSTEM, reminder_kind="screening_sla", subject_id=self._campaign,
+                due=at, rule="R-SCR-1",
+            ))
+
+        return [Due(at, f"screening_sla:{at.isoformat()}", fire)]
+
+    def _reminder(
+        self, at: datetime, kind: str, subject_id: str, due: datetime, rule: str,
+        recipient: str, subject: str, body: str,
+    ) -> Due:
+        async def fire() -> None:
+            to = getattr(self._inp.contacts, recipient)
+            await notify(to=to, subject=subject, body=body, kind=f"reminder:{kind}",
+                         municipality=self._code)
+            await self._execute(RecordReminder(
+                actor=SYSTEM, reminder_kind=kind, subject_id=subject_id, due=due, rule=rule,
+            ))
+            workflow.logger.info("campaign %s: reminder %s sent", self._campaign, kind)
+
+        return Due(at, f"{kind}:{subject_id}:{due.isoformat()}", fire)
+
+    async def _close_posting(self) -> None:
+        await self._system(ClosePosting(actor=SYSTEM, reason=PostingCloseReason.deadline_passed))
+
+    def _lapse_offer(self, application_id: str):
+        return lambda: self._system(
+            LapseOffer(actor=SYSTEM, application_id=application_id, reason="expired")
+        )
+
+    def _expire_pledges(self, application_id: str):
+        return lambda: self._system(ExpirePledges(actor=SYSTEM, application_id=application_id))
+
+    async def _system(self, cmd: Command) -> None:
+        try:
+            await self._execute(cmd)
+        except ApplicationError as err:  # the state moved on: nothing to do
+            workflow.logger.info("campaign %s: timer %s not applicable (%s)",
+                                 self._campaign, cmd.kind, err.type)  # type: ignore[attr-defined]
+
+
+def _jst(instant: datetime) -> str:
+    return instant.astimezone(JST).strftime("%Y-%m-%d %H:%M") + " (JST)"
+
+
+__all__ = ["RecruitmentWorkflow", "Stage"]

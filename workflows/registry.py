@@ -1,0 +1,26 @@
+"""Every workflow and activity of Ninyo, so the worker, the tests and the replayer
+register exactly the same set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from workflows.recruitment import RecruitmentWorkflow
+
+WORKFLOWS: list[type] = [RecruitmentWorkflow]
+
+
+def activities(*, store: Any, notifier: Any, client: Any = None) -> list[Callable]:
+    """The activity callables, built on the given adapters (composition root: worker.py)."""
+    from activities.documents import DocumentActivities
+    from activities.event_store import EventStoreActivities
+    from activities.notifications import NotificationActivities
+
+    es = EventStoreActivities(store)
+    nt = NotificationActivities(notifier)
+    docs = DocumentActivities()
+    out: list[Callable] = [
+        es.append_events, es.read_stream, es.load_costs, nt.notify, docs.render_posting,
+    ]
+    return out
