@@ -119,7 +119,8 @@ def _fy_text(year: int) -> str:
 def _periods_text(measure: Measure) -> str:
     return ", ".join(
         f"FY{t.from_fiscal_year}-FY{t.to_fiscal_year} "
-        f"({FiscalYear(t.from_fiscal_year).label}-{FiscalYear(t.to_fiscal_year).label})"
+        f"(R{FiscalYear(t.from_fiscal_year).reiwa}-R{FiscalYear(t.to_fiscal_year).reiwa}, "
+        f"{FiscalYear(t.from_fiscal_year).label}-{FiscalYear(t.to_fiscal_year).label})"
         for t in measure.terms
     )
 

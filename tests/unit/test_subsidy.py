@@ -239,7 +239,7 @@ def test_R_SUB_7_FY2020_appointment_cost_is_outside_the_measure_period():
     [reason] = out["reasons"]
     assert reason["code"] == "R-SUB-7"
     assert reason["message"].startswith("not eligible: outside the measure period FY2021-FY2025")
-    assert "令和3年度-令和7年度" in reason["message"] and "300,000 yen" in reason["message"]
+    assert "(R3-R7, 令和3年度-令和7年度)" in reason["message"] and "300,000 yen" in reason["message"]
 
 
 def test_R_SUB_7_FY2021_recruitment_cost_is_outside_but_appointment_cost_counts():
@@ -250,7 +250,7 @@ def test_R_SUB_7_FY2021_recruitment_cost_is_outside_but_appointment_cost_counts(
     assert out["recruitment"] == {"eligible_cost_yen": 0, "measure_yen": 0}
     assert out["total_measure_yen"] == 150000 and out["eligible"] is True
     r7 = [r["message"] for r in out["reasons"] if r["code"] == "R-SUB-7"]
-    assert r7 == ["not eligible: outside the measure period FY2022-FY2025 (令和4年度-令和7年度): "
+    assert r7 == ["not eligible: outside the measure period FY2022-FY2025 (R4-R7, 令和4年度-令和7年度): "
                   "recruitment costs of 880,000 yen in FY2021 (令和3年度)"]
 
 
