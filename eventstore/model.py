@@ -30,7 +30,11 @@ class ConcurrencyError(Exception):
     """
 
     def __init__(
-        self, actual_version: int, *, stream_id: str | None = None, expected_version: int | None = None
+        self,
+        actual_version: int,
+        *,
+        stream_id: str | None = None,
+        expected_version: int | None = None,
     ) -> None:
         self.actual_version = actual_version
         self.stream_id = stream_id

@@ -38,7 +38,7 @@ import asyncio
 import base64
 import contextlib
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -100,7 +100,9 @@ _APPEND_STATE = sa.select(
     _head_subquery(E.c.position),
     _head_subquery(E.c.hash),
     _head_subquery(E.c.recorded_at),
-    sa.select(sa.func.max(E.c.version)).where(E.c.stream_id == sa.bindparam("sid")).scalar_subquery(),
+    sa.select(sa.func.max(E.c.version))
+    .where(E.c.stream_id == sa.bindparam("sid"))
+    .scalar_subquery(),
     sa.select(sa.func.count())
     .where(E.c.event_id.in_(sa.bindparam("ids", expanding=True)))
     .scalar_subquery(),
@@ -109,6 +111,10 @@ _STORED_IDS = sa.select(E.c.event_id, E.c.position, E.c.stream_id, E.c.version).
     E.c.event_id.in_(sa.bindparam("ids", expanding=True))
 )
 _INSERT = E.insert()
+_INSERT_KEYS = K.insert()
+_LOCKED_ATTEMPTS = 5
+_MICROSECOND = timedelta(microseconds=1)
+_KEY_CACHE_SIZE = 50_000
 _STREAM_VERSION = sa.select(sa.func.coalesce(sa.func.max(E.c.version), 0)).where(
     E.c.stream_id == sa.bindparam("sid")
 )
@@ -129,6 +135,7 @@ def _sqlite_engine_setup(engine: AsyncEngine) -> None:
             "PRAGMA synchronous=FULL",
             "PRAGMA busy_timeout=60000",
             "PRAGMA secure_delete=ON",
+            "PRAGMA foreign_keys=ON",
         ):
             cur.execute(pragma)
         cur.close()
@@ -159,9 +166,11 @@ class EventStore:
         self._read_engine = (
             engine.execution_options(isolation_level="AUTOCOMMIT") if self._is_pg else engine
         )
-        # SQLite: queue this process's writers in Python (BEGIN IMMEDIATE still guards
-        # against other processes).
-        self._local_lock = None if self._is_pg else asyncio.Lock()
+        # Writers of this process queue here (cheaper than queueing in the database, and
+        # it keeps the cached head current for the optimistic path).
+        self._local_lock = asyncio.Lock()
+        self._head: tuple[int, str, datetime] | None = None  # last committed head seen
+        self._key_cache: dict[str, bytes] = {}  # person id -> data key (encryption only)
         self._signer = Ed25519PrivateKey.from_private_bytes(signing_key)
         self.public_key = base64.b64encode(
             self._signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -243,8 +252,7 @@ class EventStore:
     @contextlib.asynccontextmanager
     async def _writer(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction holding the store-wide append lock (see module docstring)."""
-        local = self._local_lock or contextlib.nullcontext()
-        async with local, self._write_engine.begin() as conn:
+        async with self._local_lock, self._write_engine.begin() as conn:
             if self._is_pg:
                 await conn.execute(_LOCK)
             yield conn
@@ -284,11 +292,61 @@ class EventStore:
         ids = [ev.event_id for ev in events]
         if len(set(ids)) != len(ids):
             raise ValueError("events: the same event_id appears twice in one batch")
+        personal = self._personal_plan(prepared)
 
-        async with self._writer() as conn:
+        async with self._local_lock:
+            if self._head is not None and expected_version is not None:
+                try:
+                    return await self._append_optimistic(
+                        stream_id, expected_version, prepared, stream_type, personal
+                    )
+                except sa.exc.IntegrityError:
+                    pass  # another writer, a retry, a wrong version: decide under the lock
+            for _attempt in range(_LOCKED_ATTEMPTS):
+                try:
+                    return await self._append_locked(
+                        stream_id, expected_version, ids, prepared, stream_type, personal
+                    )
+                except sa.exc.IntegrityError:
+                    continue  # an optimistic writer elsewhere took the position first
+            raise RuntimeError(
+                f"append to {stream_id!r}: lost the race for the log head "
+                f"{_LOCKED_ATTEMPTS} times; retry later"
+            )
+
+    async def _append_optimistic(
+        self, stream_id, expected_version, prepared, stream_type, personal
+    ) -> AppendResult:
+        """Insert at the head this store last saw, without the lock: one statement.
+
+        The schema decides: the position primary key and the ``prev_position`` foreign key
+        refuse anything but ``head + 1`` after a committed head; ``uq_events_stream_version``
+        and the ``prev_version`` foreign key refuse a wrong ``expected_version``; the event id
+        and person key unique constraints refuse retries and unknown persons. Any of those
+        raises IntegrityError and the caller falls back to the locked path, which explains.
+        """
+        head_pos, head_hash, head_at = self._head
+        async with self._write_engine.begin() as conn:
+            datas, fresh = await self._encrypt(conn, prepared, personal, optimistic=True)
+            rows, positions = self._rows(
+                stream_id, stream_type, expected_version, head_pos, head_hash, head_at,
+                prepared, datas,
+            )  # fmt: skip
+            await conn.execute(_INSERT, rows if len(rows) > 1 else rows[0])
+        self._advance(rows, fresh)
+        return AppendResult(version=expected_version + len(rows), positions=positions)
+
+    async def _append_locked(
+        self, stream_id, expected_version, ids, prepared, stream_type, personal
+    ) -> AppendResult:
+        async with self._write_engine.begin() as conn:
+            if self._is_pg:
+                await conn.execute(_LOCK)
             head_pos, head_hash, head_at, stream_ver, n_stored = (
                 await conn.execute(_APPEND_STATE, {"sid": stream_id, "ids": ids})
             ).one()
+            if head_pos is not None:
+                self._remember_head(head_pos, head_hash, head_at)
             if n_stored:
                 return await self._already_stored(conn, stream_id, ids)
             actual = stream_ver or 0
@@ -296,53 +354,70 @@ class EventStore:
                 raise ConcurrencyError(
                     actual, stream_id=stream_id, expected_version=expected_version
                 )
-            now = utcnow()
-            if head_at is not None and now < head_at:
-                now = head_at  # recorded_at never goes backwards along the log
-            recorded = iso_utc(now)
-            if self._personal:
-                await self._encrypt_personal(conn, prepared)
-            prev = head_hash or GENESIS
-            pos = head_pos or 0
-            rows = []
-            positions = []
-            for i, (ev, data, meta, muni) in enumerate(prepared):
-                pos += 1
-                version = actual + i + 1
-                h = event_hash(
-                    pos,
-                    stream_id,
-                    stream_type,
-                    version,
-                    str(ev.event_id),
-                    ev.type,
-                    ev.schema_version,
-                    recorded,
-                    data,
-                    meta,
-                    prev,
-                )
-                rows.append(
-                    {
-                        "position": pos,
-                        "stream_id": stream_id,
-                        "stream_type": stream_type,
-                        "version": version,
-                        "event_id": ev.event_id,
-                        "type": ev.type,
-                        "schema_version": ev.schema_version,
-                        "data": data,
-                        "metadata": meta,
-                        "municipality": muni,
-                        "recorded_at": now,
-                        "prev_hash": prev,
-                        "hash": h,
-                    }
-                )
-                positions.append(pos)
-                prev = h
+            datas, fresh = await self._encrypt(conn, prepared, personal, optimistic=False)
+            rows, positions = self._rows(
+                stream_id, stream_type, actual, head_pos or 0, head_hash or GENESIS, head_at,
+                prepared, datas,
+            )  # fmt: skip
             await conn.execute(_INSERT, rows if len(rows) > 1 else rows[0])
+        self._advance(rows, fresh)
         return AppendResult(version=actual + len(rows), positions=positions)
+
+    @staticmethod
+    def _rows(
+        stream_id, stream_type, version, pos, prev, head_at, prepared, datas
+    ) -> tuple[list[dict], list[int]]:
+        """The rows to insert after head ``pos``/``prev``, hashes chained."""
+        now = utcnow()
+        if head_at is not None and now <= head_at:
+            # Strictly later than the previous commit, whatever the clock did: "as of" an
+            # instant is then always a prefix of the log, and batches have distinct instants.
+            now = head_at + _MICROSECOND
+        recorded = iso_utc(now)
+        rows = []
+        positions = []
+        for (ev, _data, meta, muni), data in zip(prepared, datas, strict=True):
+            pos += 1
+            version += 1
+            h = event_hash(
+                pos, stream_id, stream_type, version, str(ev.event_id), ev.type,
+                ev.schema_version, recorded, data, meta, prev,
+            )  # fmt: skip
+            rows.append(
+                {
+                    "position": pos,
+                    "stream_id": stream_id,
+                    "stream_type": stream_type,
+                    "version": version,
+                    "event_id": ev.event_id,
+                    "type": ev.type,
+                    "schema_version": ev.schema_version,
+                    "data": data,
+                    "metadata": meta,
+                    "municipality": muni,
+                    "recorded_at": now,
+                    "prev_hash": prev,
+                    "hash": h,
+                    "prev_position": pos - 1 if pos > 1 else None,
+                    "prev_version": version - 1 if version > 1 else None,
+                }
+            )
+            positions.append(pos)
+            prev = h
+        return rows, positions
+
+    def _remember_head(self, position: int, hash_: str, recorded_at: datetime) -> None:
+        if self._head is None or position > self._head[0]:
+            self._head = (position, hash_, recorded_at)
+
+    def _advance(self, rows: list[dict], fresh_keys: dict[str, bytes]) -> None:
+        """After a commit: remember the new head and the person keys now stored."""
+        last = rows[-1]
+        self._remember_head(last["position"], last["hash"], last["recorded_at"])
+        if fresh_keys:
+            if len(self._key_cache) + len(fresh_keys) > _KEY_CACHE_SIZE:
+                self._key_cache.clear()
+            self._key_cache.update(fresh_keys)
 
     async def _already_stored(
         self, conn: AsyncConnection, stream_id: str, ids: list[UUID]
@@ -359,11 +434,15 @@ class EventStore:
                 f"events: these event ids are already stored in another stream ({sorted(other)})"
             )
         rows = [stored[i] for i in ids]
-        return AppendResult(version=max(r.version for r in rows), positions=[r.position for r in rows])
+        return AppendResult(
+            version=max(r.version for r in rows), positions=[r.position for r in rows]
+        )
 
-    async def _encrypt_personal(self, conn: AsyncConnection, prepared: list) -> None:
-        """Replace personal fields by ciphertext under each person's key (created on need)."""
-        todo = []
+    def _personal_plan(self, prepared: list) -> list[tuple[int, str, list[str]]]:
+        """(index, person id, fields) for each event carrying personal data."""
+        if not self._personal:
+            return []
+        plan = []
         for i, (ev, data, _meta, _muni) in enumerate(prepared):
             spec = self._personal.get(ev.type)
             if spec is None:
@@ -377,28 +456,55 @@ class EventStore:
                     f"events[{i}].data.{spec.subject}: the id of the person whose data "
                     f"{fields} is, required as a non-empty string"
                 )
-            todo.append((ev, data, person, fields))
-        if not todo:
-            return
-        persons = sorted({p for _, _, p, _ in todo})
-        found = {r.person_id: r.wrapped_key for r in await conn.execute(_KEYS, {"pids": persons})}
-        keys: dict[str, bytes] = {}
-        new_rows = []
-        now = utcnow()
-        for p in persons:
-            if p in found:
-                if found[p] is None:
-                    raise ForgottenPersonError(p)
-                keys[p] = self._master.unwrap(p, found[p])
-            else:
-                keys[p], wrapped = self._master.new_wrapped_key(p)
-                new_rows.append({"person_id": p, "wrapped_key": wrapped, "created_at": now})
-        if new_rows:
-            await conn.execute(K.insert(), new_rows)
-        for ev, data, person, fields in todo:
+            plan.append((i, person, fields))
+        return plan
+
+    async def _encrypt(
+        self, conn: AsyncConnection, prepared: list, plan: list, *, optimistic: bool
+    ) -> tuple[list[dict], dict[str, bytes]]:
+        """The stored form of each event's data: personal fields encrypted.
+
+        Person keys this store created or loaded are cached (for encryption only; reads
+        always fetch keys, so ``forget`` takes effect at once). An unknown person gets a
+        new key; optimistically that is a plain INSERT (the primary key refuses a person
+        who already has a key, or a tombstone), under the lock it is looked up first.
+        """
+        datas = [data for _ev, data, _meta, _muni in prepared]
+        if not plan:
+            return datas, {}
+        cache = self._key_cache
+        persons = sorted({p for _, p, _ in plan} - cache.keys())
+        if persons:
+            found = {}
+            if not optimistic:
+                found = {
+                    r.person_id: r.wrapped_key for r in await conn.execute(_KEYS, {"pids": persons})
+                }
+            new_rows = []
+            now = utcnow()
+            fresh = {}
+            for p in persons:
+                if p in found:
+                    if found[p] is None:
+                        raise ForgottenPersonError(p)
+                    fresh[p] = self._master.unwrap(p, found[p])
+                else:
+                    fresh[p], wrapped = self._master.new_wrapped_key(p)
+                    new_rows.append({"person_id": p, "wrapped_key": wrapped, "created_at": now})
+            if new_rows:
+                await conn.execute(_INSERT_KEYS, new_rows if len(new_rows) > 1 else new_rows[0])
+        else:
+            fresh = {}
+        datas = list(datas)
+        for i, person, fields in plan:
+            key = fresh.get(person) or cache[person]
+            ev = prepared[i][0]
             eid = str(ev.event_id)
+            data = dict(datas[i])
             for f in fields:
-                data[f] = crypto.encrypt_field(keys[person], person, eid, f, data[f])
+                data[f] = crypto.encrypt_field(key, person, eid, f, data[f])
+            datas[i] = data
+        return datas, fresh
 
     # ------------------------------------------------------------------ reads
     async def stream_version(self, stream_id: str) -> int:
@@ -581,9 +687,7 @@ class EventStore:
                 if h != stored_hash:
                     return bad(position, "stored event does not match its hash (altered)")
                 if position == cp_pos and h != checkpoint.head_hash:
-                    return bad(
-                        position, "hash at the checkpoint differs from the signed head hash"
-                    )
+                    return bad(position, "hash at the checkpoint differs from the signed head hash")
                 prev = h
                 expected += 1
         if cp_pos is not None and cp_pos > expected - 1:
@@ -638,6 +742,7 @@ class EventStore:
                 .where(K.c.person_id == person_id)
                 .values(wrapped_key=None, forgotten_at=now)
             )
+            self._key_cache.pop(person_id, None)
             if res.rowcount == 0:
                 await conn.execute(
                     K.insert().values(

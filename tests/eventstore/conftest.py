@@ -1,0 +1,119 @@
+"""The event store's contract suite runs on SQLite (a temp file) and the real PostgreSQL.
+
+Each test gets a fresh, migrated database. PostgreSQL unreachable = the run FAILS (never
+skips): see tests/pg.py.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+from eventstore import EventStore, PersonalFields, UpcasterRegistry
+from eventstore.migrate import upgrade
+from tests import pg
+
+SIGNING_KEY = os.urandom(32)
+MASTER_KEY = os.urandom(32)
+
+PERSONAL = {
+    "ApplicationReceived": PersonalFields(subject="applicant_id", fields=("name", "email")),
+}
+
+
+def _v1_to_v2(data: dict) -> dict:  # v1 had "fee" in man-yen; v2 has integer yen
+    data["fee_yen"] = data.pop("fee") * 10_000
+    return data
+
+
+def _v2_to_v3(data: dict) -> dict:  # v3 added the form, defaulting to part-time
+    data.setdefault("form", "part_time")
+    return data
+
+
+def make_upcasters() -> UpcasterRegistry:
+    reg = UpcasterRegistry()
+    reg.register("AdvisorAppointed", 1, _v1_to_v2)
+    reg.register("AdvisorAppointed", 2, _v2_to_v3)
+    return reg
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path) -> str:
+    """A fresh database with the event store schema, migrated by alembic."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'events.db'}"
+        upgrade(url)
+        yield url
+    else:
+        pg.check_reachable()
+        url = pg.create_database("ninyo_es")
+        try:
+            upgrade(url)
+            yield url
+        finally:
+            pg.drop_database(url)
+
+
+async def open_store(url: str, **kwargs) -> EventStore:
+    kwargs.setdefault("personal", PERSONAL)
+    kwargs.setdefault("upcasters", make_upcasters())
+    return await EventStore.connect(url, signing_key=SIGNING_KEY, master_key=MASTER_KEY, **kwargs)
+
+
+@pytest.fixture
+async def store(db_url) -> AsyncIterator[EventStore]:
+    s = await open_store(db_url)
+    try:
+        yield s
+    finally:
+        await s.close()
+
+
+class Tamper:
+    """Direct SQL on the store's database, as an intruder (or a careless DBA) would do it.
+
+    Constraint checks that would stop a casual DELETE are switched off the way someone
+    with full database rights can (PostgreSQL: session_replication_role; SQLite: a plain
+    connection does not enforce foreign keys).
+    """
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_async_engine(url)
+        self.is_pg = self.engine.dialect.name == "postgresql"
+
+    async def __aenter__(self) -> Tamper:
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.engine.dispose()
+
+    async def run(self, fn) -> None:
+        async with self.engine.begin() as conn:
+            if self.is_pg:
+                await conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            await fn(conn)
+
+    async def rows(self) -> list[sa.Row]:
+        from eventstore.schema import events
+
+        async with self.engine.connect() as conn:
+            return (await conn.execute(sa.select(events).order_by(events.c.position))).all()
+
+    async def all_text(self, conn: AsyncConnection | None = None) -> str:
+        """PostgreSQL: the text of every row of every table of the database."""
+        async with self.engine.connect() as conn:
+            tables = (
+                await conn.exec_driver_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                )
+            ).scalars()
+            parts = []
+            for t in list(tables):
+                res = await conn.exec_driver_sql(f'SELECT t::text FROM "{t}" t')
+                parts.extend(res.scalars())
+            return "\n".join(parts)
