@@ -11,6 +11,7 @@ from domain.assessments import assess_appointment
 from domain.errors import RuleViolation
 from domain.pledges import PledgeItem, ensure_pledges_signed, label_ja, required_pledges
 from domain.readiness import READINESS_CHECKS, applicable_items
+from tests.unit.contract_examples import APPOINTMENT_IN
 
 BASE4 = ["appointment_terms", "no_discrediting_acts", "confidentiality", "devotion_to_duty"]
 ALL8 = BASE4 + ["conflict_of_interest", "side_job_disclosure", "holdings_disclosure", "bid_restriction_cooperation"]
@@ -35,16 +36,7 @@ def vcodes(out):
 
 
 def test_contract_example():
-    out = assess_appointment({
-        "municipality": {"name": "酒田市", "kind": "city", "prefecture": "山形県", "population": 100000},
-        "form": "special_part_time",
-        "term": {"start": "2024-04-01", "end": "2025-03-31"},
-        "duties": [{"kind": "advice", "text": "DX全体方針への助言"}],
-        "initiatives": ["bpr", "online_procedures"],
-        "appointee": {"for_profit_employer": "Example Systems K.K.", "advises_on_procurement": True},
-        "pledges_signed": BASE4,
-        "readiness_confirmed": [1, 2, 3, 4, 5],
-    })
+    out = assess_appointment(APPOINTMENT_IN)
     assert out["valid"] is False
     assert [(v["code"], v["field"]) for v in out["violations"]] == [("R-PLEDGE-2", "pledges_signed")]
     assert [w["code"] for w in out["warnings"]] == ["R-READY"]

@@ -9,6 +9,7 @@ import pytest
 from domain.assessments import assess_subsidy
 from domain.errors import RuleViolation
 from domain.policy import load_policy, packaged_table
+from tests.unit.contract_examples import SUBSIDY_IN, SUBSIDY_OUT
 
 TOWN = {"name": "磐梯町", "kind": "town", "prefecture": "福島県", "population": 3300}
 
@@ -36,21 +37,7 @@ def codes(out):
 
 
 def test_contract_example_exactly():
-    out = assess_subsidy(doc(
-        advisors=[advisor("adv-1", "special_part_time", ("2023-05-31", "remuneration", 300000))],
-        recruitment=[rcost("2023-04-20", 880000)],
-    ))
-    assert out == {
-        "fiscal_year": 2023,
-        "eligible": True,
-        "appointment": {"eligible_cost_yen": 300000, "measure_yen": 150000, "counted_advisor": "adv-1"},
-        "recruitment": {"eligible_cost_yen": 880000, "measure_yen": 440000},
-        "total_measure_yen": 590000,
-        "reasons": [
-            {"code": "R-SUB-3", "message": "appointment measure: 0.5 x 300,000 yen (adv-1, special_part_time)"},
-            {"code": "R-SUB-4", "message": "recruitment measure: 0.5 x 880,000 yen, under the 500,000 yen cap"},
-        ],
-    }
+    assert assess_subsidy(SUBSIDY_IN) == SUBSIDY_OUT
 
 
 # --- R-SUB-1 -------------------------------------------------------------------------------
