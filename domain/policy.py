@@ -1,7 +1,7 @@
 """Policy tables (data, not code): measures, bid rule sets, pledges, appointment forms.
 
 The JSON files under ``domain/policies/`` (package data) are validated by the pydantic
-models below when loaded. The packaged tables are read once (``default_policy()`` is cached); tests and
+models below when loaded. The packaged tables are read once, at import (``default_policy()`` is cached); tests and
 "what if" callers build a modified :class:`Policy` with :func:`load_policy` and pass it
 to the assessors, so extending a measure to a new fiscal year is a data change (R-SUB-7).
 """
@@ -338,3 +338,9 @@ def load_policy(**tables: dict[str, Any]) -> Policy:
 def default_policy() -> Policy:
     """The packaged policy, read and validated once."""
     return load_policy()
+
+
+# Read at import, so no rule reads a file when it runs (a Temporal workflow that imports
+# domain/ through ``imports_passed_through`` never touches the disk), and a broken table
+# fails at start-up rather than on the first assessment.
+default_policy()
