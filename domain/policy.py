@@ -1,8 +1,8 @@
 """Policy tables (data, not code): measures, bid rule sets, pledges, appointment forms.
 
 The JSON files under ``domain/policies/`` (package data) are validated by the pydantic
-models below when loaded. The packaged tables are read once, at import (``default_policy()`` is cached); tests and
-"what if" callers build a modified :class:`Policy` with :func:`load_policy` and pass it
+models below when loaded. The packaged tables are read once, at import
+(``default_policy()`` is cached); tests and "what if" callers build a modified :class:`Policy` with :func:`load_policy` and pass it
 to the assessors, so extending a measure to a new fiscal year is a data change (R-SUB-7).
 """
 
