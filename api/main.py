@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.idempotency import IdempotencyMiddleware, IdempotencyStore
-from api.routes import assessments, audit, health
+from api.routes import assessments, audit, health, lifecycle
 from ninyo.logging import configure_logging, get_logger
 from ninyo.settings import Settings, get_settings
 
@@ -93,12 +93,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(assessments.router)
     app.include_router(audit.router)
-    try:
-        from api.routes import lifecycle
-    except ImportError as exc:  # pragma: no cover - until the workflows land
-        log.warning("lifecycle_routes_unavailable", error=str(exc))
-    else:
-        app.include_router(lifecycle.router)
+    app.include_router(lifecycle.router)
     _extend_openapi(app)
     return app
 
