@@ -3,7 +3,8 @@
 The JSON files under ``domain/policies/`` (package data) are validated by the pydantic
 models below when loaded. The packaged tables are read once, at import
 (``default_policy()`` is cached); tests and "what if" callers build a modified
-:class:`Policy` with :func:`load_policy` and pass it to the assessors, so extending a measure to a new fiscal year is a data change (R-SUB-7).
+:class:`Policy` with :func:`load_policy` and pass it to the assessors, so extending a
+measure to a new fiscal year is a data change (R-SUB-7).
 """
 
 from __future__ import annotations
