@@ -95,19 +95,11 @@ class ApplicantProfile(Frozen):
 COI_LOOKBACK_YEARS = 10
 
 
-def _years_before(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:  # Feb 29
-        return d.replace(year=d.year - years, day=28)
-
-
 def validate_declaration(
     decl: ConflictOfInterestDeclaration, field: str = "conflict_of_interest"
 ) -> None:
     """R-SCR-4: complete declaration: employers now and of the past 10 years with dates,
     side jobs, and the corporate group of every company named."""
-    since = _years_before(decl.declared_on, COI_LOOKBACK_YEARS)
     for i, e in enumerate(decl.current_employers):
         if e.from_date is None:
             raise RuleViolation(
@@ -132,12 +124,6 @@ def validate_declaration(
             raise RuleViolation(
                 "R-SCR-4",
                 f"past employer {i + 1}: ends before it starts",
-                f"{field}.past_employers.{i}.to_date",
-            )
-        if e.to_date < since:
-            raise RuleViolation(
-                "R-SCR-4",
-                f"past employer {i + 1} ended before {since.isoformat()}: only the past {COI_LOOKBACK_YEARS} years are declared",
                 f"{field}.past_employers.{i}.to_date",
             )
     for i, e in enumerate(decl.side_jobs):
