@@ -131,9 +131,33 @@ def _require_role(actor: Actor, *roles: str) -> None:
         )
 
 
-def _writer(actor: Actor) -> None:
-    """Auditors read, never write; applicants act through an officer."""
-    _require_role(actor, "hr_officer", "approver", "system")
+APPLICANT_COMMANDS = (
+    ReceiveApplication,
+    WithdrawApplication,
+    RecordOfferAccepted,
+    RecordOfferDeclined,
+    SignPledge,
+)
+
+
+def _writer(state: RecruitmentState, command: Command) -> None:
+    """Auditors read, never write. Applicants may apply, withdraw, answer an offer and sign
+    pledges — for themselves only (``actor.id`` is their applicant id)."""
+    actor = command.actor
+    if actor.role != "applicant":
+        _require_role(actor, "hr_officer", "approver", "system")
+        return
+    if not isinstance(command, APPLICANT_COMMANDS):
+        _require_role(actor, "hr_officer", "approver", "system")
+    if isinstance(command, ReceiveApplication):
+        subject = command.applicant_id
+    else:
+        app = state.applications.get(command.application_id)
+        subject = app.applicant_id if app is not None else None
+    if subject is not None and subject != actor.id:
+        raise RuleViolation(
+            "AUTH-SUBJECT", "an applicant acts only on their own application", "actor.id"
+        )
 
 
 def _not_ended(state: RecruitmentState) -> None:
@@ -187,7 +211,7 @@ def _offer_status(app: ApplicationState, *allowed: OfferStatus, code: str, what:
 def decide(state: RecruitmentState, command: Command, now: datetime) -> list[DomainEvent]:  # noqa: C901
     """The events ``command`` produces in ``state`` at ``now``, or a RuleViolation."""
     _check_now(now)
-    _writer(command.actor)
+    _writer(state, command)
     by = command.actor.id
     match command:
         # ------------------------------------------------ role and approval

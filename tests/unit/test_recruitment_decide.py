@@ -689,3 +689,18 @@ def test_decide_needs_an_aware_now():
         recruitment.decide(
             RecruitmentState(), SubmitRoleForApproval(actor=OFFICER), T0.replace(tzinfo=None)
         )
+
+
+def test_applicants_act_only_on_their_own_application():
+    from domain.commands import Actor
+
+    c = Campaign().posted()
+    me = Actor(id="person-a1", role="applicant")
+    other = Actor(id="person-zz", role="applicant")
+    refused(c, receive("a1").model_copy(update={"actor": other}), "AUTH-SUBJECT")
+    (e,) = c.do(receive("a1").model_copy(update={"actor": me}), at=T0 + timedelta(days=1))
+    assert e.by == "person-a1"
+    refused(c, WithdrawApplication(actor=other, application_id="a1"), "AUTH-SUBJECT")
+    refused(c, ScreenDocuments(actor=me, application_id="a1"), "AUTH-ROLE")
+    (w,) = c.do(WithdrawApplication(actor=me, application_id="a1", reason="都合により"))
+    assert w.type == "ApplicationWithdrawn"
