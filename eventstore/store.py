@@ -317,16 +317,19 @@ class EventStore:
     async def _append_optimistic(
         self, stream_id, expected_version, prepared, stream_type, personal
     ) -> AppendResult:
-        """Insert at the head this store last saw, without the lock: one statement.
+        """Lock, then insert at the head this store last saw, skipping the state read.
 
-        The schema decides: the position primary key and the ``prev_position`` foreign key
-        refuse anything but ``head + 1`` after a committed head; ``uq_events_stream_version``
-        and the ``prev_version`` foreign key refuse a wrong ``expected_version``; the event id
-        and person key unique constraints refuse retries and unknown persons. Any of those
-        raises IntegrityError and the caller falls back to the locked path, which explains.
+        If another store appended meanwhile, or the version is wrong, the schema refuses:
+        the position primary key and the ``prev_position`` foreign key accept nothing but
+        ``head + 1`` after a committed head; ``uq_events_stream_version`` and the
+        ``prev_version`` foreign key refuse a wrong ``expected_version``; the event id and
+        person key unique constraints refuse retries and unknown persons. Any of those raises
+        IntegrityError and the caller falls back to the full path, which explains.
         """
         head_pos, head_hash, head_at = self._head
         async with self._write_engine.begin() as conn:
+            if self._is_pg:
+                await conn.execute(_LOCK)
             datas, fresh = await self._encrypt(conn, prepared, personal, optimistic=True)
             rows, positions = self._rows(
                 stream_id, stream_type, expected_version, head_pos, head_hash, head_at,
