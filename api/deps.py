@@ -6,13 +6,14 @@ root) and kept on ``app.state``; routes only receive them through these aliases.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
 
-from api.auth import AuthError, Principal, decode_token
+from api.auth import AuthError, Principal, Role, decode_token
 from api.errors import ApiError
 from eventstore import EventStore
 from ninyo.settings import Settings
@@ -53,3 +54,23 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[EventStore, Depends(get_store)]
 ClientDep = Annotated[Client, Depends(get_client)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def allow(*roles: Role, action: str, what: str = "object",
+          municipality_of: Callable[[dict[str, str]], str | None] | None = None) -> Any:
+    """Authorise before anything else is looked at (body validation included):
+    a role that may not -> 403; an object of another municipality -> 404.
+
+    ``municipality_of(path_params)`` names the object's municipality (default: the
+    ``municipality`` path parameter; none for collection routes).
+    """
+    locate = municipality_of or (lambda params: params.get("municipality"))
+
+    def dependency(request: Request, principal: PrincipalDep) -> Principal:
+        principal.require_role(*roles, action=action)
+        municipality = locate(request.path_params)
+        if municipality is not None:
+            principal.require_municipality(municipality, what)
+        return principal
+
+    return Depends(dependency)

@@ -33,18 +33,29 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import TypedSearchAttributes
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.auth import Principal, Role
-from api.deps import ClientDep, PrincipalDep, StoreDep
+from api.deps import ClientDep, StoreDep, allow
 from api.errors import ApiError, field_of
 from api.schemas import READ_ERRORS, WRITE_ERRORS
 from domain import commands as c
-from domain.errors import RuleViolation
-from workflows import TASK_QUEUE, ids
-from workflows.models import AppointmentView, CampaignInput, CampaignView, CommandResult, Contacts
+from workflows import ids
+from workflows.client import rule_violation
+from workflows.client import start_campaign as start_campaign_workflow
+from workflows.models import (
+    AppointmentView,
+    ApproveClaim,
+    CampaignInput,
+    CampaignView,
+    ClaimView,
+    CommandResult,
+    Contacts,
+    RecordDecision,
+    RecordSubmission,
+    RedraftClaim,
+)
 
 router = APIRouter(tags=["lifecycle"])
 
@@ -144,18 +155,6 @@ def build_command(command: type[c.Command], principal: Principal, data: dict[str
 # ---------------------------------------------------------------- Temporal calls
 
 
-def _refusal(exc: BaseException) -> RuleViolation | None:
-    cause = exc
-    while cause is not None:
-        if isinstance(cause, ApplicationError) and cause.type == "RuleViolation":
-            d = cause.details[0] if cause.details else {}
-            if isinstance(d, dict) and d.get("code"):
-                return RuleViolation(d["code"], d.get("message") or cause.message, d.get("field"))
-            return RuleViolation("rule_violation", cause.message)
-        cause = cause.__cause__
-    return None
-
-
 def _rpc_error(exc: RPCError) -> ApiError:
     if exc.status == RPCStatusCode.NOT_FOUND:
         if "completed" in exc.message.lower():
@@ -166,12 +165,14 @@ def _rpc_error(exc: RPCError) -> ApiError:
     return ApiError(502, "temporal_error", f"Temporal refused the call ({exc.status.name})")
 
 
-async def send_command(client: Client, workflow_id: str, cmd: c.Command) -> CommandResult:
+async def send_command(client: Client, workflow_id: str, cmd: BaseModel,
+                       update: str = "command") -> CommandResult:
+    """Send a command as an update; a refusal comes back as the domain's RuleViolation."""
     handle = client.get_workflow_handle(workflow_id)
     try:
-        return await handle.execute_update("command", cmd, result_type=CommandResult)
+        return await handle.execute_update(update, cmd, result_type=CommandResult)
     except WorkflowUpdateFailedError as exc:
-        violation = _refusal(exc)
+        violation = rule_violation(exc)
         if violation is None:
             raise ApiError(409, "update_failed", str(exc.cause or exc)) from None
         raise violation from None
@@ -246,13 +247,13 @@ def _operation_id(prefix: str, command: type) -> str:
 
 def _campaign_route(action: Action) -> Callable:
     Body = request_model(action.command)
+    Actor = Annotated[Principal, allow(*action.roles, action=action.command.__name__,
+                                       what="campaign")]
 
     async def endpoint(municipality: Code, campaign_id: Ident,
-                       principal: PrincipalDep, client: ClientDep,
+                       principal: Actor, client: ClientDep,  # type: ignore[valid-type]
                        body: Body = body_default(Body),  # type: ignore[valid-type]
                        ) -> CampaignCommandResponse:
-        principal.require_role(*action.roles, action=action.command.__name__)
-        principal.require_municipality(municipality, "campaign")
         wf = ids.campaign_id(municipality, campaign_id)
         result = await send_command(client, wf, build_command(action.command, principal, _data(body)))
         return CampaignCommandResponse(accepted=result,
@@ -263,13 +264,13 @@ def _campaign_route(action: Action) -> Callable:
 
 def _application_route(action: Action) -> Callable:
     Body = request_model(action.command, drop=("application_id",))
+    Actor = Annotated[Principal, allow(*action.roles, action=action.command.__name__,
+                                       what="campaign")]
 
     async def endpoint(municipality: Code, campaign_id: Ident, application_id: Ident,
-                       principal: PrincipalDep, client: ClientDep,
+                       principal: Actor, client: ClientDep,  # type: ignore[valid-type]
                        body: Body = body_default(Body),  # type: ignore[valid-type]
                        ) -> CampaignCommandResponse:
-        principal.require_role(*action.roles, action=action.command.__name__)
-        principal.require_municipality(municipality, "campaign")
         wf = ids.campaign_id(municipality, campaign_id)
         cmd = build_command(action.command, principal, _data(body), application_id=application_id)
         result = await send_command(client, wf, cmd)
@@ -281,13 +282,13 @@ def _application_route(action: Action) -> Callable:
 
 def _appointment_route(action: Action) -> Callable:
     Body = request_model(action.command)
+    Actor = Annotated[Principal, allow(*action.roles, action=action.command.__name__,
+                                       what="appointment")]
 
     async def endpoint(municipality: Code, appointment_id: Ident,
-                       principal: PrincipalDep, client: ClientDep,
+                       principal: Actor, client: ClientDep,  # type: ignore[valid-type]
                        body: Body = body_default(Body),  # type: ignore[valid-type]
                        ) -> AppointmentCommandResponse:
-        principal.require_role(*action.roles, action=action.command.__name__)
-        principal.require_municipality(municipality, "appointment")
         wf = ids.appointment_id(municipality, appointment_id)
         result = await send_command(client, wf, build_command(action.command, principal, _data(body)))
         return AppointmentCommandResponse(accepted=result,
@@ -314,6 +315,66 @@ for _a in APPOINTMENT_ACTIONS:
                 operation_id=_operation_id("appointment", _a.command))(_appointment_route(_a))
 
 
+# ---------------------------------------------------------------- subsidy claims
+
+
+@dataclass(frozen=True)
+class ClaimAction:
+    model: type[BaseModel]
+    update: str
+    path: str
+    roles: tuple[Role, ...]
+    summary: str
+
+
+CLAIM_ACTIONS = [
+    ClaimAction(ApproveClaim, "approve", "/approve", APPROVER, "特別交付税の申請を承認する (approver)"),
+    ClaimAction(RedraftClaim, "redraft", "/redraft", OFFICER, "申請案を作り直す (経費の再集計)"),
+    ClaimAction(RecordSubmission, "record_submission", "/submission", OFFICER, "申請の提出を記録する"),
+    ClaimAction(RecordDecision, "record_decision", "/decision", OFFICER, "交付決定を記録する"),
+]
+
+
+class ClaimCommandResponse(BaseModel):
+    accepted: CommandResult
+    status: ClaimView
+
+
+FiscalYear = Annotated[int, Path(ge=2000, le=2100, description="fiscal year (start year)")]
+
+
+def _claim_route(action: ClaimAction) -> Callable:
+    Body = request_model(action.model)
+    Actor = Annotated[Principal, allow(*action.roles, action=action.update, what="claim")]
+
+    async def endpoint(municipality: Code, fiscal_year: FiscalYear,
+                       principal: Actor, client: ClientDep,  # type: ignore[valid-type]
+                       body: Body = body_default(Body),  # type: ignore[valid-type]
+                       ) -> ClaimCommandResponse:
+        wf = ids.claim_id(municipality, fiscal_year)
+        cmd = build_command(action.model, principal, _data(body))  # type: ignore[arg-type]
+        result = await send_command(client, wf, cmd, update=action.update)
+        return ClaimCommandResponse(accepted=result,
+                                    status=await query_status(client, wf, ClaimView))
+
+    return endpoint
+
+
+for _c in CLAIM_ACTIONS:
+    router.post(f"/claims/{{municipality}}/{{fiscal_year}}{_c.path}",
+                response_model=ClaimCommandResponse, responses=WRITE_ERRORS,
+                summary=_c.summary, tags=["claims"],
+                operation_id=f"claim_{_c.update}")(_claim_route(_c))
+
+
+@router.get("/claims/{municipality}/{fiscal_year}", response_model=ClaimView,
+            responses=READ_ERRORS, tags=["claims"], summary="特別交付税申請の状況")
+async def claim_status(municipality: Code, fiscal_year: FiscalYear,
+                       _: Annotated[Principal, allow(*READERS, action="read a claim", what="claim")],
+                       client: ClientDep) -> ClaimView:
+    return await query_status(client, ids.claim_id(municipality, fiscal_year), ClaimView)
+
+
 # ---------------------------------------------------------------- start a campaign
 
 
@@ -326,34 +387,24 @@ class DefineRoleRequest(request_model(c.DefineRole)):  # type: ignore[misc]
 
 @router.post("/recruitments", status_code=201, response_model=CampaignView,
              responses=WRITE_ERRORS, tags=["recruitment"], summary="募集を開始する (役割定義)")
-async def start_campaign(body: DefineRoleRequest, principal: PrincipalDep,
-                         client: ClientDep) -> CampaignView:
-    from domain.fiscal import fiscal_year_of, japan_date
+async def start_campaign(
+    body: DefineRoleRequest,
+    principal: Annotated[Principal, allow(*OFFICER, action="DefineRole")],
+    client: ClientDep,
+) -> CampaignView:
     from domain.recruitment import decide
     from domain.state import RecruitmentState
-    from workflows.common import search_attribute_pairs
 
-    principal.require_role(*OFFICER, action="DefineRole")
     code = body.municipality.code
     if code is None:
         raise ApiError(422, "invalid_input", "municipality.code: required to start a campaign",
                        "municipality.code")
     principal.require_municipality(code, "municipality")
     cmd = build_command(c.DefineRole, principal, body.model_dump(exclude={"contacts"}))
-    decide(RecruitmentState(), cmd, datetime.now(UTC))  # refuse before starting (-> 409)
+    decide(RecruitmentState(), cmd, datetime.now(UTC))  # refused before starting (-> 409)
     wf = ids.campaign_id(code, body.campaign_id)
-    now = datetime.now(UTC)
     try:
-        await client.start_workflow(
-            "RecruitmentWorkflow",
-            CampaignInput(define=cmd, contacts=body.contacts),
-            id=wf,
-            task_queue=TASK_QUEUE,
-            search_attributes=TypedSearchAttributes(search_attribute_pairs(
-                code, body.municipality.prefecture, "new", body.role.persona.value,
-                fiscal_year_of(japan_date(now)),
-            )),
-        )
+        await start_campaign_workflow(client, CampaignInput(define=cmd, contacts=body.contacts))
     except WorkflowAlreadyStartedError:
         raise ApiError(409, "STATE-CAMPAIGN-EXISTS",
                        f"campaign {body.campaign_id} already exists", "campaign_id") from None
@@ -367,23 +418,26 @@ async def start_campaign(body: DefineRoleRequest, principal: PrincipalDep,
 
 @router.get("/recruitments/{municipality}/{campaign_id}", response_model=CampaignView,
             responses=READ_ERRORS, tags=["recruitment"], summary="募集の現在の状況")
-async def campaign_status(municipality: Code, campaign_id: Ident, principal: PrincipalDep,
-                          client: ClientDep) -> CampaignView:
-    principal.require_role(*READERS, action="read a campaign")
-    principal.require_municipality(municipality, "campaign")
+async def campaign_status(
+    municipality: Code, campaign_id: Ident,
+    _: Annotated[Principal, allow(*READERS, action="read a campaign", what="campaign")],
+    client: ClientDep,
+) -> CampaignView:
     return await query_status(client, ids.campaign_id(municipality, campaign_id), CampaignView)
 
 
 @router.get("/recruitments/{municipality}/{campaign_id}/applications/{application_id}",
             responses=READ_ERRORS, tags=["applications"],
             summary="応募の状況 (個人情報: 人事担当・監査のみ, R-SCR-3)")
-async def application_status(municipality: Code, campaign_id: Ident, application_id: Ident,
-                             principal: PrincipalDep, client: ClientDep) -> dict[str, Any]:
+async def application_status(
+    municipality: Code, campaign_id: Ident, application_id: Ident,
+    _: Annotated[Principal, allow(*PERSONAL_READERS, action="read an application",
+                                  what="campaign")],
+    client: ClientDep,
+) -> dict[str, Any]:
     from domain.state import ApplicationState
     from workflows.models import ApplicationQuery
 
-    principal.require_role(*PERSONAL_READERS, action="read an application")
-    principal.require_municipality(municipality, "campaign")
     handle = client.get_workflow_handle(ids.campaign_id(municipality, campaign_id))
     try:
         state = await handle.query("application", ApplicationQuery(application_id=application_id),
@@ -397,10 +451,11 @@ async def application_status(municipality: Code, campaign_id: Ident, application
 
 @router.get("/appointments/{municipality}/{appointment_id}", response_model=AppointmentView,
             responses=READ_ERRORS, tags=["appointments"], summary="任用の現在の状況")
-async def appointment_status(municipality: Code, appointment_id: Ident, principal: PrincipalDep,
-                             client: ClientDep) -> AppointmentView:
-    principal.require_role(*READERS, action="read an appointment")
-    principal.require_municipality(municipality, "appointment")
+async def appointment_status(
+    municipality: Code, appointment_id: Ident,
+    _: Annotated[Principal, allow(*READERS, action="read an appointment", what="appointment")],
+    client: ClientDep,
+) -> AppointmentView:
     return await query_status(client, ids.appointment_id(municipality, appointment_id),
                               AppointmentView)
 
@@ -411,7 +466,9 @@ async def appointment_status(municipality: Code, appointment_id: Ident, principa
                              "$ref": "#/components/schemas/PostingDocument"}},
                              "text/html": {}}}},
     tags=["recruitment"], summary="募集要項 (標準募集様式)")
-async def posting_document(municipality: Code, campaign_id: Ident, principal: PrincipalDep,
+async def posting_document(municipality: Code, campaign_id: Ident,
+                           _: Annotated[Principal, allow(*READERS, action="read a posting",
+                                                         what="campaign")],
                            store: StoreDep,
                            format: Annotated[Literal["json", "html"], Query()] = "json"):
     """The published posting in the standard recruitment format, rendered from the log."""
@@ -419,8 +476,6 @@ async def posting_document(municipality: Code, campaign_id: Ident, principal: Pr
     from activities.models import RenderPostingInput
     from api.audit_views import _campaign_events, _fold
 
-    principal.require_role(*READERS, action="read a posting")
-    principal.require_municipality(municipality, "campaign")
     wf = ids.campaign_id(municipality, campaign_id)
     events = await _campaign_events(store, wf, None)
     if not events:
@@ -462,7 +517,6 @@ async def _list(client: Client, principal: Principal, workflow_type: str,
         SA_STAGE,
     )
 
-    principal.require_role(*READERS, action="list")
     munis = sorted(principal.municipalities)
     if municipality is not None:
         munis = [m for m in munis if m == municipality]  # another's: simply nothing
@@ -496,11 +550,12 @@ PersonaFilter = Annotated[
     Literal["producer", "project_manager", "service_designer", "engineer"] | None, Query()]
 FyFilter = Annotated[int | None, Query(ge=2000, le=2100)]
 Limit = Annotated[int, Query(ge=1, le=500)]
+Lister = Annotated[Principal, allow(*READERS, action="list")]
 
 
 @router.get("/recruitments", response_model=Listing, responses=READ_ERRORS,
             tags=["recruitment"], summary="募集の一覧 (団体・段階・人材像・年度で絞り込み)")
-async def list_campaigns(principal: PrincipalDep, client: ClientDep,
+async def list_campaigns(principal: Lister, client: ClientDep,
                          municipality: MuniFilter = None, stage: StageFilter = None,
                          persona: PersonaFilter = None, fiscal_year: FyFilter = None,
                          limit: Limit = 100) -> Listing:
@@ -508,9 +563,18 @@ async def list_campaigns(principal: PrincipalDep, client: ClientDep,
                        fiscal_year, limit)
 
 
+@router.get("/claims", response_model=Listing, responses=READ_ERRORS,
+            tags=["claims"], summary="特別交付税申請の一覧")
+async def list_claims(principal: Lister, client: ClientDep,
+                      municipality: MuniFilter = None, stage: StageFilter = None,
+                      fiscal_year: FyFilter = None, limit: Limit = 100) -> Listing:
+    return await _list(client, principal, "SubsidyClaimWorkflow", municipality, stage, None,
+                       fiscal_year, limit)
+
+
 @router.get("/appointments", response_model=Listing, responses=READ_ERRORS,
             tags=["appointments"], summary="任用の一覧")
-async def list_appointments(principal: PrincipalDep, client: ClientDep,
+async def list_appointments(principal: Lister, client: ClientDep,
                             municipality: MuniFilter = None, stage: StageFilter = None,
                             persona: PersonaFilter = None, fiscal_year: FyFilter = None,
                             limit: Limit = 100) -> Listing:
@@ -523,13 +587,14 @@ async def list_appointments(principal: PrincipalDep, client: ClientDep,
 
 @router.get("/notifications", response_model=NotificationList, responses=READ_ERRORS,
             tags=["notifications"], summary="送信した通知 (リマインダー等)")
-async def notifications(request: Request, principal: PrincipalDep,
+async def notifications(request: Request,
+                        principal: Annotated[Principal, allow(*READERS,
+                                                              action="read notifications")],
                         municipality: MuniFilter = None,
                         workflow_id: Annotated[str | None, Query(max_length=300)] = None,
                         limit: Limit = 100) -> NotificationList:
     from activities.notifications import outbox
 
-    principal.require_role(*READERS, action="read notifications")
     munis = sorted(principal.municipalities)
     if municipality is not None:
         munis = [m for m in munis if m == municipality]

@@ -91,3 +91,32 @@ async def http(api_settings, store) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(api_settings, store=store, connect_temporal=False)
     async for c in _serve(app):
         yield c
+
+
+@dataclass
+class TemporalApi:
+    http: httpx.AsyncClient
+    client: object  # temporalio.client.Client
+
+
+@pytest.fixture(scope="session")
+async def temporal_api(api_settings, store) -> AsyncIterator[TemporalApi]:
+    """The app on a real Temporal dev server, with the worker running in-process."""
+    from temporalio.worker import Worker
+
+    from activities.notifications import OutboxNotifier
+    from tests.temporal_env import dev_server_env
+    from workflows import TASK_QUEUE
+    from workflows.registry import WORKFLOWS, activities
+
+    async with dev_server_env() as env:
+        notifier = OutboxNotifier.from_url(api_settings.database_url)
+        worker = Worker(
+            env.client, task_queue=TASK_QUEUE, workflows=WORKFLOWS,
+            activities=activities(store=store, notifier=notifier, client=env.client),
+        )
+        async with worker:
+            app = create_app(api_settings, store=store, client=env.client)
+            async for c in _serve(app):
+                yield TemporalApi(http=c, client=env.client)
+        await notifier.close()
