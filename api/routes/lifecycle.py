@@ -18,6 +18,7 @@ Listings query Temporal's visibility store by search attributes (municipality, s
 persona, fiscal year); the posting document is rendered from the event store.
 """
 
+import asyncio
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -410,7 +411,20 @@ async def start_campaign(
                        f"campaign {body.campaign_id} already exists", "campaign_id") from None
     except RPCError as exc:
         raise _rpc_error(exc) from None
-    return await query_status(client, wf, CampaignView)
+    return await _first_event_written(client, wf)
+
+
+async def _first_event_written(client: Client, wf: str, timeout: float = 10.0) -> CampaignView:
+    """Answer once the workflow recorded RoleDefined (its run method writes it first), so
+    the 201 carries the resulting state; after ``timeout`` answer with what there is."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    delay = 0.02
+    while True:
+        status = await query_status(client, wf, CampaignView)
+        if status.version > 0 or asyncio.get_running_loop().time() > deadline:
+            return status
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.5)
 
 
 # ---------------------------------------------------------------- reads

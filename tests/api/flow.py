@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from tests.api.conftest import OWN
 from tests.unit import lifecycle_builders as b
@@ -70,3 +70,42 @@ class Flow:
         await self.posted()
         await self.post("/applications", application_body(application_id))
         return self
+
+
+def future_term() -> dict:
+    """A term starting next April 1 (Japan's fiscal year), one fiscal year long."""
+    today = datetime.now(UTC).date()
+    start = date(today.year + 1, 4, 1)
+    return {"start": start.isoformat(), "end": date(start.year + 1, 3, 31).isoformat()}
+
+
+async def _appointed(self: Flow, application_id: str = "a1",
+                     appointment_id: str | None = None) -> Flow:
+    """All the way to the appointment: close, screen, interview, shortlist, offer, pledges."""
+    await self.with_application(application_id)
+    await self.post("/close-posting", {"reason": "closed_by_officer"})
+    app = f"/applications/{application_id}"
+    await self.post(app + "/screening", {})
+    soon = datetime.now(UTC) + timedelta(days=3)
+    await self.post(app + "/interviews", {"interview_id": "iv1", "scheduled_at": soon.isoformat()})
+    await self.post(app + "/interview-records",
+                    {"interview_id": "iv1", "record": b.good_record().model_dump(mode="json")})
+    await self.post(app + "/shortlist", {})
+    terms = b.terms().model_dump(mode="json")
+    terms["term"] = future_term()
+    await self.post(app + "/offer-approval",
+                    {"terms": terms, "appointee_for_profit": True,
+                     "appointee_employer": "Example Systems K.K."}, role="approver")
+    later = datetime.now(UTC) + timedelta(days=14)
+    await self.post(app + "/offer", {"expires_at": later.isoformat()})
+    await self.post(app + "/offer-accepted", {"pledge_deadline": later.isoformat()})
+    state = await self.http.get(self.base + app, headers=self.tokens("hr_officer", self.code))
+    required = [p["item"] for p in state.json()["pledges"]["required"]]
+    await self.post(app + "/pledges", {"items": required,
+                                       "signed_on": datetime.now(UTC).date().isoformat()})
+    self.appointment = appointment_id or f"ap{uuid.uuid4().hex[:8]}"
+    await self.post(app + "/appoint", {"appointment_id": self.appointment}, role="approver")
+    return self
+
+
+Flow.appointed = _appointed  # type: ignore[attr-defined]
