@@ -316,7 +316,7 @@ def lint_posting(posting: Posting | RoleDefinition) -> list[Advice]:
             only_scarce = bool(exams) and all(
                 isinstance(c, QualificationCriterion) and c.exam in exams for c in req.any_of
             )
-            if only_scarce or any(p.search(req.text) for p in scarce) and len(req.any_of) == 1:
+            if only_scarce or (any(p.search(req.text) for p in scarce) and len(req.any_of) == 1):
                 out.append(
                     Advice(
                         code="R-SKILL-5",

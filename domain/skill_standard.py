@@ -94,8 +94,14 @@ class LevelCriterion(Frozen):
 
     @model_validator(mode="after")
     def _known_field(self) -> LevelCriterion:
-        if self.field not in skill_standard().field_codes(self.framework):
+        std = skill_standard()
+        if self.field not in std.field_codes(self.framework):
             raise ValueError(f"unknown {self.framework.value} field {self.field!r}")
+        low, high = std.level_range(self.framework, self.field)
+        if not low <= self.min_level <= high:
+            raise ValueError(
+                f"{self.framework.value}:{self.field} has levels {low}-{high}, not {self.min_level}"
+            )
         return self
 
 
@@ -237,6 +243,10 @@ class SkillStandard(Frozen):
     def field_name_ja(self, framework: SkillFramework | str, field: str) -> str:
         fw = next(f for f in self.frameworks if f.code == framework)
         return next(f.name_ja for f in fw.fields if f.code == field)
+
+    def level_range(self, framework: SkillFramework | str, field: str) -> tuple[int, int]:
+        fw = next(f for f in self.frameworks if f.code == framework)
+        return next(f.level_range for f in fw.fields if f.code == field)
 
     def exams_for_field(self, framework: SkillFramework | str, field: str) -> frozenset[IpaExam]:
         ref = f"{SkillFramework(framework).value}:{field}"

@@ -101,6 +101,8 @@ def test_R_SKILL_3_requirements_are_required_or_preferred_only():
         Requirement(id="x", importance="required", any_of=())
     with pytest.raises(ValidationError):  # a field the framework does not have
         LevelCriterion(framework="uiss", field="wizard", min_level=4)
+    with pytest.raises(ValidationError, match="levels 3-7"):  # UISS business strategist: 3-7
+        LevelCriterion(framework="uiss", field="business_strategist", min_level=2)
 
 
 def test_R_SKILL_4_levels_1_to_3_are_judged_by_exam_pass():
