@@ -42,21 +42,34 @@ def make_upcasters() -> UpcasterRegistry:
     return reg
 
 
+@pytest.fixture(scope="session")
+def pg_events_db() -> str:
+    """One PostgreSQL database for this suite, created and migrated once (fails loudly
+    when PostgreSQL is unreachable); each test starts from empty tables (see db_url)."""
+    pg.check_reachable()
+    url = pg.create_database("ninyo_es")
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        pg.drop_database(url)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request, tmp_path) -> str:
-    """A fresh database with the event store schema, migrated by alembic."""
+async def db_url(request, tmp_path) -> str:
+    """An empty event store database with the schema the alembic migrations create."""
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'events.db'}"
         upgrade(url)
-        yield url
-    else:
-        pg.check_reachable()
-        url = pg.create_database("ninyo_es")
-        try:
-            upgrade(url)
-            yield url
-        finally:
-            pg.drop_database(url)
+        return url
+    url = request.getfixturevalue("pg_events_db")
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("TRUNCATE events, person_keys")
+    finally:
+        await engine.dispose()
+    return url
 
 
 async def open_store(url: str, **kwargs) -> EventStore:
