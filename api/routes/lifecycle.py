@@ -62,6 +62,7 @@ router = APIRouter(tags=["lifecycle"])
 
 OFFICER = (Role.hr_officer, Role.approver)  # the domain lets either issue these
 APPROVER = (Role.approver,)  # approver-only (domain: AUTH-ROLE for anyone else)
+HR_ONLY = (Role.hr_officer,)  # claim steps the claim workflow reserves to HR officers
 READERS = (Role.hr_officer, Role.approver, Role.auditor)
 PERSONAL_READERS = (Role.hr_officer, Role.auditor)  # R-SCR-3
 
@@ -330,9 +331,9 @@ class ClaimAction:
 
 CLAIM_ACTIONS = [
     ClaimAction(ApproveClaim, "approve", "/approve", APPROVER, "特別交付税の申請を承認する (approver)"),
-    ClaimAction(RedraftClaim, "redraft", "/redraft", OFFICER, "申請案を作り直す (経費の再集計)"),
-    ClaimAction(RecordSubmission, "record_submission", "/submission", OFFICER, "申請の提出を記録する"),
-    ClaimAction(RecordDecision, "record_decision", "/decision", OFFICER, "交付決定を記録する"),
+    ClaimAction(RedraftClaim, "redraft", "/redraft", HR_ONLY, "申請案を作り直す (経費の再集計)"),
+    ClaimAction(RecordSubmission, "record_submission", "/submission", HR_ONLY, "申請の提出を記録する"),
+    ClaimAction(RecordDecision, "record_decision", "/decision", HR_ONLY, "交付決定を記録する"),
 ]
 
 
