@@ -37,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import json
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -51,7 +52,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from eventstore import crypto
-from eventstore.canonical import GENESIS, canonical_json, event_hash, iso_utc, normalise
+from eventstore.canonical import GENESIS, canonical_json, event_hash, iso_utc, normalise, payload_of
 from eventstore.model import (
     AppendResult,
     Checkpoint,
@@ -80,12 +81,10 @@ _COLUMNS = (
     E.c.event_id,
     E.c.type,
     E.c.schema_version,
-    E.c.data,
-    E.c.metadata,
-    E.c.municipality,
     E.c.recorded_at,
     E.c.prev_hash,
     E.c.hash,
+    E.c.payload,
 )
 
 _LOCK = sa.text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})")
@@ -288,7 +287,9 @@ class EventStore:
             data = normalise(ev.data, f"events[{i}].data")
             meta = normalise(ev.metadata, f"events[{i}].metadata")
             muni = meta.get("municipality")
-            prepared.append((ev, data, meta, None if muni is None else str(muni)))
+            if muni is not None and not isinstance(muni, str):
+                raise TypeError(f"events[{i}].metadata.municipality: must be a string (code)")
+            prepared.append((ev, data, meta, muni))
         ids = [ev.event_id for ev in events]
         if len(set(ids)) != len(ids):
             raise ValueError("events: the same event_id appears twice in one batch")
@@ -379,12 +380,13 @@ class EventStore:
         recorded = iso_utc(now)
         rows = []
         positions = []
-        for (ev, _data, meta, muni), data in zip(prepared, datas, strict=True):
+        for (ev, _data, meta, _muni), data in zip(prepared, datas, strict=True):
             pos += 1
             version += 1
+            payload = payload_of(data, meta)
             h = event_hash(
                 pos, stream_id, stream_type, version, str(ev.event_id), ev.type,
-                ev.schema_version, recorded, data, meta, prev,
+                ev.schema_version, recorded, prev, payload,
             )  # fmt: skip
             rows.append(
                 {
@@ -395,9 +397,7 @@ class EventStore:
                     "event_id": ev.event_id,
                     "type": ev.type,
                     "schema_version": ev.schema_version,
-                    "data": data,
-                    "metadata": meta,
-                    "municipality": muni,
+                    "payload": payload,
                     "recorded_at": now,
                     "prev_hash": prev,
                     "hash": h,
@@ -595,9 +595,11 @@ class EventStore:
 
     async def _decorate(self, rows: Sequence[sa.Row]) -> list[RecordedEvent]:
         """Rows -> RecordedEvents: decrypt personal fields (or mark them erased), upcast."""
+        loads = json.loads
+        docs = [loads(r[-1]) for r in rows]
         persons: set[str] = set()
-        for r in rows:
-            persons |= crypto.encrypted_persons(r.data)
+        for doc in docs:
+            persons |= crypto.encrypted_persons(doc["data"])
         keys: dict[str, bytes | None] = {}
         if persons:
             async with self._read_engine.connect() as conn:
@@ -606,9 +608,11 @@ class EventStore:
                     keys[pid] = None if wrapped is None else self._master.unwrap(pid, wrapped)
         upcast = self._upcasters.upcast if self._upcasters else None
         out = []
-        for r in rows:
-            (position, stream_id, stream_type, version, event_id, type_, sv, data, meta, _m,
-             recorded_at, prev_hash, h) = r  # fmt: skip
+        for r, doc in zip(rows, docs, strict=True):
+            (position, stream_id, stream_type, version, event_id, type_, sv,
+             recorded_at, prev_hash, h, _payload) = r  # fmt: skip
+            data = doc["data"]
+            meta = doc["metadata"]
             if persons and crypto.encrypted_persons(data):
                 data = crypto.decrypt_data(data, str(event_id), keys)
             if upcast is not None:
@@ -662,8 +666,8 @@ class EventStore:
 
         stmt = sa.select(*_COLUMNS)
         async for rows in self._batches(stmt, 1, batch_size):
-            for (position, stream_id, stream_type, version, event_id, type_, sv, data, meta,
-                 muni, recorded_at, prev_hash, stored_hash) in rows:  # fmt: skip
+            for (position, stream_id, stream_type, version, event_id, type_, sv,
+                 recorded_at, prev_hash, stored_hash, payload) in rows:  # fmt: skip
                 if position != expected:
                     return bad(
                         expected,
@@ -671,22 +675,10 @@ class EventStore:
                     )
                 if prev_hash != prev:
                     return bad(position, "prev_hash does not link to the previous event")
-                m = meta.get("municipality") if type(meta) is dict else None
-                if muni != (None if m is None else str(m)):
-                    return bad(position, "municipality column differs from the event's metadata")
                 h = event_hash(
-                    position,
-                    stream_id,
-                    stream_type,
-                    version,
-                    str(event_id),
-                    type_,
-                    sv,
-                    iso_utc(recorded_at),
-                    data,
-                    meta,
-                    prev_hash,
-                )
+                    position, stream_id, stream_type, version, str(event_id), type_, sv,
+                    iso_utc(recorded_at), prev_hash, payload,
+                )  # fmt: skip
                 if h != stored_hash:
                     return bad(position, "stored event does not match its hash (altered)")
                 if position == cp_pos and h != checkpoint.head_hash:

@@ -17,7 +17,23 @@ branch_labels = None
 depends_on = None
 
 
+# Expressions of the generated columns, per dialect.
+GENERATED = {
+    "postgresql": {
+        "data": "(payload::jsonb -> 'data')",
+        "metadata": "(payload::jsonb -> 'metadata')",
+        "municipality": "(payload::jsonb -> 'metadata' ->> 'municipality')",
+    },
+    "sqlite": {
+        "data": "json_extract(payload, '$.data')",
+        "metadata": "json_extract(payload, '$.metadata')",
+        "municipality": "json_extract(payload, '$.metadata.municipality')",
+    },
+}
+
+
 def upgrade() -> None:
+    generated = GENERATED[op.get_bind().dialect.name]
     json_type = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
     position_type = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     op.create_table(
@@ -36,9 +52,14 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Uuid(), nullable=False),
         sa.Column("type", sa.Text(), nullable=False),
         sa.Column("schema_version", sa.Integer(), nullable=False),
-        sa.Column("data", json_type, nullable=False),
-        sa.Column("metadata", json_type, nullable=False),
-        sa.Column("municipality", sa.Text(), nullable=True),
+        # The hashed text; data, metadata and municipality are generated from it, so the
+        # queryable columns can never disagree with what the hash chain covers.
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("data", json_type, sa.Computed(generated["data"], persisted=True)),
+        sa.Column("metadata", json_type, sa.Computed(generated["metadata"], persisted=True)),
+        sa.Column(
+            "municipality", sa.Text(), sa.Computed(generated["municipality"], persisted=True)
+        ),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
