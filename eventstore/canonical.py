@@ -23,6 +23,7 @@ import json
 import math
 from datetime import UTC, datetime
 from hashlib import sha256
+from json.encoder import encode_basestring as _q  # canonical: ensure_ascii=False
 from typing import Any
 
 GENESIS = "0" * 64
@@ -83,9 +84,12 @@ def event_hash(
     prev_hash: str,
     payload: str,
 ) -> str:
-    """SHA-256 (hex) of the event's canonical JSON (see the module docstring)."""
-    head = canonical_json(
-        [position, stream_id, stream_type, version, event_id, type_, schema_version,
-         recorded_at, prev_hash]
-    )  # fmt: skip
-    return sha256(f"{head[:-1]},{payload}]".encode()).hexdigest()
+    """SHA-256 (hex) of the event's canonical JSON (see the module docstring).
+
+    Written out by hand for speed; equal to ``canonical_json([...])`` with the payload's
+    text in place (a test holds the two together).
+    """
+    return sha256(
+        f"[{position:d},{_q(stream_id)},{_q(stream_type)},{version:d},{_q(event_id)},"
+        f"{_q(type_)},{schema_version:d},{_q(recorded_at)},{_q(prev_hash)},{payload}]".encode()
+    ).hexdigest()

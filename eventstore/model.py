@@ -77,7 +77,8 @@ class NewEvent:
             raise TypeError("NewEvent.data: must be a dict")
         if not isinstance(self.metadata, dict):
             raise TypeError("NewEvent.metadata: must be a dict")
-        if not isinstance(self.schema_version, int) or self.schema_version < 1:
+        sv = self.schema_version
+        if not isinstance(sv, int) or isinstance(sv, bool) or sv < 1:
             raise ValueError("NewEvent.schema_version: must be an integer >= 1")
         if not isinstance(self.event_id, UUID):
             object.__setattr__(self, "event_id", UUID(str(self.event_id)))

@@ -665,6 +665,7 @@ class EventStore:
             return VerifyResult(False, expected - 1, expected - 1, prev, position, reason)
 
         stmt = sa.select(*_COLUMNS)
+        last_at = last_iso = None
         async for rows in self._batches(stmt, 1, batch_size):
             for (position, stream_id, stream_type, version, event_id, type_, sv,
                  recorded_at, prev_hash, stored_hash, payload) in rows:  # fmt: skip
@@ -675,9 +676,11 @@ class EventStore:
                     )
                 if prev_hash != prev:
                     return bad(position, "prev_hash does not link to the previous event")
+                if recorded_at != last_at:  # a batch shares one instant
+                    last_at, last_iso = recorded_at, iso_utc(recorded_at)
                 h = event_hash(
                     position, stream_id, stream_type, version, str(event_id), type_, sv,
-                    iso_utc(recorded_at), prev_hash, payload,
+                    last_iso, prev_hash, payload,
                 )  # fmt: skip
                 if h != stored_hash:
                     return bad(position, "stored event does not match its hash (altered)")
