@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-EVENT_TYPE = "ApplicationReceived"
+EVENT_TYPE = "BenchApplicationReceived"  # not a domain type: its own personal-field list
 PERSONAL_FIELDS = ("name", "email", "phone", "address")
 SUBJECT_FIELD = "applicant_id"
 MUNICIPALITY = "131016"

@@ -52,9 +52,19 @@ class NinyoPeer:
     async def connect(cls, url: str) -> NinyoPeer:
         from eventstore import EventStore, PersonalFields
 
-        personal = {EVENT_TYPE: PersonalFields(subject=SUBJECT_FIELD, fields=PERSONAL_FIELDS)}
+        personal: dict = {}
+        upcasters = None
+        try:  # the domain's own declarations, so its events are stored as in production
+            from bench.domain_stream import store_kwargs
+
+            kw = store_kwargs()
+            personal, upcasters = dict(kw["personal"]), kw["upcasters"]
+        except Exception:  # noqa: BLE001 - domain/ not landed: bench events only
+            pass
+        personal[EVENT_TYPE] = PersonalFields(subject=SUBJECT_FIELD, fields=PERSONAL_FIELDS)
         store = await EventStore.connect(
-            url, signing_key=os.urandom(32), master_key=os.urandom(32), personal=personal
+            url, signing_key=os.urandom(32), master_key=os.urandom(32), personal=personal,
+            upcasters=upcasters, migrate=True,
         )
         return cls(store)
 

@@ -31,7 +31,7 @@ FULL = Sizes(mode="full")
 QUICK = Sizes(
     mode="quick", single_n=60, batch_batches=4, concurrent_per_writer=10,
     verify_n=10_000, sqlite_single_n=60, sqlite_batch_batches=4, temporal_commands=50,
-    lifecycle_campaigns=4, lifecycle_applicants=3, intake_applicants=100, national_m=20,
+    lifecycle_campaigns=2, lifecycle_applicants=2, intake_applicants=60, national_m=20,
 )
 TINY = Sizes(
     mode="tiny", reps=5, single_n=5, batch_batches=1, concurrent_per_writer=2, read_n=100,

@@ -62,3 +62,17 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[k]
+
+
+async def rates(peers: dict[str, Rep], reps: int, warmup: int = 1) -> dict[str, Figure]:
+    """Events per second of several peers, their repetitions interleaved (peer A, B, C, A,
+    B, C, ...) so that load from elsewhere on the machine falls on all of them alike."""
+    for _ in range(warmup):
+        for rep in peers.values():
+            await rep()
+    samples: dict[str, list[float]] = {name: [] for name in peers}
+    for _ in range(reps):
+        for name, rep in peers.items():
+            n, seconds = await rep()
+            samples[name].append(n / seconds if seconds > 0 else float("inf"))
+    return {name: Figure(s) for name, s in samples.items()}

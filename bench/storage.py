@@ -11,7 +11,7 @@ from bench.peer_es import EventsourcingPeer
 from bench.peer_raw import RawPeer
 from bench.pgdb import Database, create_database, drop_database
 from bench.sizes import Sizes
-from bench.stats import Figure, millis, rate
+from bench.stats import Figure, millis, rate, rates
 
 PENDING = None  # a figure that could not be measured (see the notes)
 
@@ -41,66 +41,81 @@ async def run_postgres(sizes: Sizes, notes: list[str]) -> dict:
 
 
 async def _postgres(db: Database, s: Sizes, notes: list[str]) -> dict:
-    out: dict = {k: {} for k in ("append_single", "append_batch", "append_concurrent",
-                                 "read_stream")}
-    reps = s.reps
-
-    # --- raw asyncpg: the limit -------------------------------------------------
-    raw = await RawPeer.connect(db.dsn)
-    try:
-        out["append_single"]["raw"] = _fig(await rate(lambda: raw.append_single(s.single_n), reps))
-        out["append_batch"]["raw"] = _fig(await rate(lambda: raw.append_batch(s.batch_batches), reps))
-        stream = await raw.fill_stream(s.read_n)
-        out["read_stream"]["raw"] = _fig(await rate(lambda: raw.read_stream(stream), reps))
-    finally:
-        await raw.close()
-
-    # --- eventsourcing (sync library; called directly) ----------------------------
-    es = EventsourcingPeer(db, pool_size=s.concurrent_writers)
-    try:
-        async def es_call(fn, *args):
-            return fn(*args)
-
-        out["append_single"]["eventsourcing"] = _fig(
-            await rate(lambda: es_call(es.append_single, s.single_n), reps))
-        out["append_batch"]["eventsourcing"] = _fig(
-            await rate(lambda: es_call(es.append_batch, s.batch_batches), reps))
-        out["append_concurrent"]["eventsourcing"] = _fig(await rate(
-            lambda: es_call(es.append_concurrent, s.concurrent_writers, s.concurrent_per_writer),
-            reps))
-        agg_id = es.fill(s.read_n)
-        out["read_stream"]["eventsourcing"] = _fig(
-            await rate(lambda: es_call(es.read_stream, agg_id), reps))
-    finally:
-        es.close()
-
-    # --- Ninyo ---------------------------------------------------------------------
     why = peer_ninyo.available()
     if why:
         notes.append(f"Ninyo store figures pending: {why}")
-        for k in out:
-            out[k]["ninyo"] = PENDING
+    raw = await RawPeer.connect(db.dsn)
+    es = EventsourcingPeer(db, pool_size=s.concurrent_writers)
+    ninyo = None if why else await peer_ninyo.NinyoPeer.connect(db.sqlalchemy_url)
+    try:
+        return await _postgres_peers(raw, es, ninyo, s, notes)
+    finally:
+        es.close()
+        await raw.close()
+        if ninyo is not None:
+            await ninyo.close()
+
+
+def _sync(fn, *args):
+    """The eventsourcing library is synchronous: call it directly (nothing else runs)."""
+    async def rep():
+        return fn(*args)
+    return rep
+
+
+async def _postgres_peers(raw, es, ninyo, s: Sizes, notes: list[str]) -> dict:
+    reps = s.reps
+    out: dict = {}
+
+    def peers(**kw):
+        return {k: v for k, v in kw.items() if v is not None}
+
+    def record(section: str, figs: dict[str, Figure], expected: tuple[str, ...]) -> None:
+        out[section] = {p: _fig(figs.get(p)) for p in expected}
+
+    record("append_single", await rates(peers(
+        ninyo=ninyo and (lambda: ninyo.append_single(s.single_n)),
+        eventsourcing=_sync(es.append_single, s.single_n),
+        raw=lambda: raw.append_single(s.single_n)), reps), ("ninyo", "eventsourcing", "raw"))
+    record("append_batch", await rates(peers(
+        ninyo=ninyo and (lambda: ninyo.append_batch(s.batch_batches)),
+        eventsourcing=_sync(es.append_batch, s.batch_batches),
+        raw=lambda: raw.append_batch(s.batch_batches)), reps), ("ninyo", "eventsourcing", "raw"))
+    w, k = s.concurrent_writers, s.concurrent_per_writer
+    record("append_concurrent", await rates(peers(
+        ninyo=ninyo and (lambda: ninyo.append_concurrent(w, k)),
+        eventsourcing=_sync(es.append_concurrent, w, k)), reps), ("ninyo", "eventsourcing"))
+    out["append_concurrent"]["writers"] = w
+
+    # read + fold one stream of read_n events
+    raw_stream = await raw.fill_stream(s.read_n)
+    es_id = es.fill(s.read_n)
+    read_peers = peers(eventsourcing=_sync(es.read_stream, es_id),
+                       raw=lambda: raw.read_stream(raw_stream))
+    fold_desc = "n/a (Ninyo store pending)"
+    if ninyo is not None:
+        fold, make_events, fold_desc = fold_choice()
+        domain_stream = await ninyo.fill(s.read_n, make_events=make_events)
+        bench_stream = await ninyo.fill(s.read_n)
+        read_peers["ninyo"] = lambda: ninyo.read_stream(domain_stream, fold)
+        read_peers["ninyo_same_events"] = lambda: ninyo.read_stream(
+            bench_stream, peer_ninyo.trivial_fold)
+    record("read_stream", await rates(read_peers, reps),
+           ("ninyo", "eventsourcing", "raw", "ninyo_same_events"))
+    out["read_stream"].update(
+        events=s.read_n, fold=fold_desc,
+        ninyo_same_events_note="the eventsourcing peer's events (4 encrypted personal fields "
+                               "each), trivial fold: the like-for-like store comparison")
+
+    if ninyo is None:
         out["as_of_ms"] = {"ninyo": PENDING}
         out["verify"] = {"ninyo": PENDING, "raw": PENDING}
         return out
-
-    fold, make_events, fold_desc = fold_choice()
-    out["read_stream"]["fold"] = fold_desc
-    ninyo = await peer_ninyo.NinyoPeer.connect(db.sqlalchemy_url)
-    try:
-        out["append_single"]["ninyo"] = _fig(await rate(lambda: ninyo.append_single(s.single_n), reps))
-        out["append_batch"]["ninyo"] = _fig(await rate(lambda: ninyo.append_batch(s.batch_batches), reps))
-        out["append_concurrent"]["ninyo"] = _fig(await rate(
-            lambda: ninyo.append_concurrent(s.concurrent_writers, s.concurrent_per_writer), reps))
-        stream = await ninyo.fill(s.read_n, make_events=make_events)
-        out["read_stream"]["ninyo"] = _fig(await rate(lambda: ninyo.read_stream(stream, fold), reps))
-        stream = await ninyo.fill(s.as_of_n, make_events=make_events)
-        instant = await ninyo.instant_of(stream, s.as_of_n // 2)
-        out["as_of_ms"] = {"ninyo": _fig(await millis(lambda: ninyo.as_of(stream, instant, fold), reps)),
-                           "stream_events": s.as_of_n, "as_of_version": s.as_of_n // 2}
-    finally:
-        await ninyo.close()
-
+    stream = await ninyo.fill(s.as_of_n, make_events=make_events)
+    instant = await ninyo.instant_of(stream, s.as_of_n // 2)
+    out["as_of_ms"] = {"ninyo": _fig(await millis(lambda: ninyo.as_of(stream, instant, fold), reps)),
+                       "stream_events": s.as_of_n, "as_of_version": s.as_of_n // 2,
+                       "fold": fold_desc}
     out["verify"] = await _verify(s, notes)
     return out
 

@@ -1,0 +1,198 @@
+"""A municipality's year as domain commands: a CIO-advisor campaign from role definition
+to appointment, then monthly costs. Dates are relative to ``now`` so the rules that look at
+the clock (posting deadline in the future, term start) accept them on a live server.
+
+Used twice: locally through ``domain.recruitment.decide`` (to make a realistic campaign
+stream for the read benchmark) and against the real workflows on the dev server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+
+from domain import commands as c
+from domain.appointment import Duty
+from domain.events import ApplicantContact, CostKind, OfferTerms, PostingCloseReason
+from domain.posting import (
+    Channel,
+    ChannelKind,
+    Contact,
+    DxInitiative,
+    Pay,
+    PayUnit,
+    PostingDetails,
+    RoleDefinition,
+    SelectionMethod,
+    Term,
+    WorkStyle,
+)
+from domain.screening import (
+    ApplicantProfile,
+    ConflictOfInterestDeclaration,
+    CorporateGroup,
+    Employment,
+    ExperienceClaim,
+    InterviewRecommendation,
+    InterviewRecord,
+    ProjectEvidence,
+    QualificationHeld,
+)
+from domain.skill_standard import (
+    ExperienceCriterion,
+    ExperienceKind,
+    Importance,
+    IpaExam,
+    LevelCriterion,
+    Persona,
+    QualificationCriterion,
+    Requirement,
+    SkillFramework,
+)
+from domain.values import AppointmentForm, Municipality
+
+OFFICER = c.Actor(id="bench-officer", role="hr_officer")
+APPROVER = c.Actor(id="bench-approver", role="approver")
+MONTHLY_PAY = 300_000
+
+
+def municipality(i: int) -> Municipality:
+    """A synthetic municipality with a valid-looking 6-digit local government code."""
+    code = f"{1 + i % 47:02d}{2000 + i:04d}"[:6]
+    return Municipality(name=f"ベンチ市{i}", kind="city", prefecture="ベンチ県",
+                        population=50_000 + i, code=code)
+
+
+class Plan:
+    """The commands of one campaign for ``muni``, around the instant ``now``."""
+
+    def __init__(self, muni: Municipality, campaign_id: str, now: datetime | None = None):
+        self.muni = muni
+        self.campaign_id = campaign_id
+        self.now = now or datetime.now(UTC)
+        # the next whole fiscal year (April-March) at least a month away: 12 monthly payments
+        soon = (self.now + timedelta(days=31)).date()
+        start = date(soon.year + (1 if soon.month >= 4 else 0), 4, 1)
+        self.term = Term(start=start, end=_fiscal_year_end(start))
+
+    # ---- campaign set-up
+    def role(self) -> RoleDefinition:
+        return RoleDefinition(
+            title="CIO補佐官", persona=Persona.producer,
+            duties=(Duty(kind="advice", text="DX推進計画の策定への助言"),),
+            initiatives=(DxInitiative.bpr, DxInitiative.online_procedures),
+            form=AppointmentForm.special_part_time,
+            work_style=WorkStyle(days_per_month=4, remote_allowed=True, side_job_allowed=True),
+            pay=Pay(amount_yen=MONTHLY_PAY, unit=PayUnit.month), term=self.term,
+            requirements=(
+                Requirement(
+                    id="level", importance=Importance.required,
+                    any_of=(LevelCriterion(framework=SkillFramework.uiss,
+                                           field="business_strategist", min_level=4),
+                            QualificationCriterion(exam=IpaExam.SA)),
+                    text="UISS ビジネスストラテジスト レベル4相当以上 又は システムアーキテクト試験合格",
+                ),
+                Requirement(
+                    id="reform", importance=Importance.preferred,
+                    any_of=(ExperienceCriterion(experience=ExperienceKind.ict_business_reform,
+                                                min_years=3),),
+                    text="ICTを活用した業務改革を担った経験（3年以上）",
+                ),
+            ),
+        )
+
+    def define(self) -> c.DefineRole:
+        return c.DefineRole(actor=OFFICER, campaign_id=self.campaign_id,
+                            municipality=self.muni, role=self.role())
+
+    def opening(self) -> list[c.Command]:
+        """Submit, approve and publish (the role is defined by the start)."""
+        details = PostingDetails(
+            municipality=self.muni, deadline=self.now + timedelta(days=30),
+            selection=SelectionMethod(document_review=True, essay=False, interviews=1),
+            contact=Contact(department="デジタル変革戦略室", email="dx@example.lg.jp"),
+            channels=(Channel(kind=ChannelKind.own_website),),
+        )
+        return [c.SubmitRoleForApproval(actor=OFFICER), c.ApproveRole(actor=APPROVER),
+                c.PublishPosting(actor=OFFICER, details=details)]
+
+    # ---- applications
+    @staticmethod
+    def application(n: int) -> c.ReceiveApplication:
+        employer = Employment(company="Example Systems K.K.", from_date=date(2016, 4, 1))
+        return c.ReceiveApplication(
+            actor=OFFICER, application_id=f"a{n}", applicant_id=f"person-a{n}",
+            channel=ChannelKind.agency, name="山田 太郎",
+            contact=ApplicantContact(email=f"applicant{n}@example.com"),
+            career_history=(employer,),
+            profile=ApplicantProfile(
+                qualifications=(QualificationHeld(exam=IpaExam.ST, passed_year=2015),),
+                experiences=(ExperienceClaim(kind=ExperienceKind.ict_business_reform, years=6,
+                                             description="基幹業務のBPRとRPA導入を主導",
+                                             fields=("uiss:business_strategist",)),),
+            ),
+            conflict_of_interest=ConflictOfInterestDeclaration(
+                current_employers=(employer,), past_employers=(), side_jobs=(),
+                groups=(CorporateGroup(parent=None, members=("Example Systems K.K.",)),),
+                declared_on=date(2024, 4, 2),
+            ),
+        )
+
+    def selection(self, application_id: str = "a1") -> list[c.Command]:
+        """Close the posting, screen, interview and shortlist one applicant."""
+        iv = f"iv-{application_id}"
+        return [
+            c.ClosePosting(actor=OFFICER, reason=PostingCloseReason.closed_by_officer),
+            c.ScreenDocuments(actor=OFFICER, application_id=application_id),
+            c.ScheduleInterview(actor=OFFICER, application_id=application_id, interview_id=iv,
+                                scheduled_at=self.now + timedelta(days=3)),
+            c.RecordInterview(actor=OFFICER, application_id=application_id, interview_id=iv,
+                              record=InterviewRecord(
+                                  projects=(ProjectEvidence(
+                                      project="県内12市町村の基幹系システム標準化移行",
+                                      position="PMO責任者",
+                                      result="予定より2か月早く移行完了、運用費を年15%削減",
+                                      employer="Example Systems K.K.", years=3),),
+                                  assessment="標準化の実務に精通",
+                                  recommendation=InterviewRecommendation.proceed)),
+            c.ShortlistApplicant(actor=OFFICER, application_id=application_id),
+        ]
+
+    def offer(self, application_id: str = "a1") -> list[c.Command]:
+        r = self.role()
+        terms = OfferTerms(form=r.form, term=r.term, duties=r.duties, initiatives=r.initiatives,
+                           pay=r.pay, advises_on_procurement=True)
+        return [
+            c.ApproveOffer(actor=APPROVER, application_id=application_id, terms=terms,
+                           appointee_for_profit=True, appointee_employer="Example Systems K.K."),
+            c.MakeOffer(actor=OFFICER, application_id=application_id,
+                        expires_at=self.now + timedelta(days=14)),
+            c.RecordOfferAccepted(actor=OFFICER, application_id=application_id,
+                                  pledge_deadline=self.now + timedelta(days=10)),
+        ]
+
+    def sign(self, application_id: str, items: tuple[str, ...]) -> c.SignPledge:
+        return c.SignPledge(actor=OFFICER, application_id=application_id, items=items,
+                            signed_on=self.now.date())
+
+    def appoint(self, application_id: str = "a1") -> c.Appoint:
+        return c.Appoint(actor=APPROVER, application_id=application_id,
+                         appointment_id=f"{self.campaign_id}-ap")
+
+    def monthly_costs(self, months: int = 12) -> Iterator[c.RecordCost]:
+        """Monthly remuneration, paid on the 15th of each month of the term's fiscal year."""
+        for m in range(months):
+            paid = _add_months(self.term.start, m).replace(day=15)
+            yield c.RecordCost(actor=OFFICER, cost_id=f"pay-{m + 1:02d}",
+                               cost_kind=CostKind.remuneration, amount_yen=MONTHLY_PAY,
+                               paid_on=paid)
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    return date(d.year + y, m + 1, 1)
+
+
+def _fiscal_year_end(d: date) -> date:
+    """31 March ending the fiscal year of ``d`` (April-March, R-SUB-6)."""
+    return date(d.year + (1 if d.month >= 4 else 0), 3, 31)
