@@ -109,8 +109,10 @@ _APPEND_STATE = sa.select(
 _STORED_IDS = sa.select(E.c.event_id, E.c.position, E.c.stream_id, E.c.version).where(
     E.c.event_id.in_(sa.bindparam("ids", expanding=True))
 )
-_INSERT = E.insert()
-_INSERT_KEYS = K.insert()
+# RETURNING makes SQLAlchemy send a batch as multi-row INSERT ... VALUES statements
+# ("insertmanyvalues") instead of one statement per row.
+_INSERT = E.insert().returning(E.c.position)
+_INSERT_KEYS = K.insert().returning(K.c.person_id)
 _LOCKED_ATTEMPTS = 5
 _MICROSECOND = timedelta(microseconds=1)
 _KEY_CACHE_SIZE = 50_000
@@ -336,7 +338,7 @@ class EventStore:
                 stream_id, stream_type, expected_version, head_pos, head_hash, head_at,
                 prepared, datas,
             )  # fmt: skip
-            await conn.execute(_INSERT, rows if len(rows) > 1 else rows[0])
+            await conn.execute(_INSERT, rows)
         self._advance(rows, fresh)
         return AppendResult(version=expected_version + len(rows), positions=positions)
 
@@ -363,7 +365,7 @@ class EventStore:
                 stream_id, stream_type, actual, head_pos or 0, head_hash or GENESIS, head_at,
                 prepared, datas,
             )  # fmt: skip
-            await conn.execute(_INSERT, rows if len(rows) > 1 else rows[0])
+            await conn.execute(_INSERT, rows)
         self._advance(rows, fresh)
         return AppendResult(version=actual + len(rows), positions=positions)
 
@@ -495,7 +497,7 @@ class EventStore:
                     fresh[p], wrapped = self._master.new_wrapped_key(p)
                     new_rows.append({"person_id": p, "wrapped_key": wrapped, "created_at": now})
             if new_rows:
-                await conn.execute(_INSERT_KEYS, new_rows if len(new_rows) > 1 else new_rows[0])
+                await conn.execute(_INSERT_KEYS, new_rows)
         else:
             fresh = {}
         datas = list(datas)
