@@ -6,26 +6,37 @@ Ordering and locking
 --------------------
 Every event gets a global ``position`` (1, 2, 3, ... gap-free) and the hash of the event
 before it. Both need appends to be *serialised*: the appender must know the head (last
-position and hash) and nobody else may commit in between. A sequence/autoincrement would
-not do: two transactions could take positions 7 and 8 and commit 8 first, so a reader
-tailing "position > 7" would skip 7 forever, and the chain would fork.
+position and hash) and nobody may commit in between. A sequence/autoincrement would not
+do: two transactions could take positions 7 and 8 and commit 8 first, so a reader tailing
+"position > 7" would skip 7 forever, and the chain would fork.
 
-So each append takes one store-wide lock *first* in its transaction, then reads the head and
-the stream's version, then inserts its rows with explicit positions ``head + 1 ...``:
+So every append takes one store-wide lock *first* in its transaction and inserts its rows
+with explicit positions ``head + 1 ...``:
 
-* PostgreSQL: ``pg_advisory_xact_lock(<store key>)``, released by COMMIT/ROLLBACK. After it,
-  each READ COMMITTED statement sees every earlier append (the lock is released only after
-  the previous commit is visible), so commits happen in position order.
-* SQLite: ``BEGIN IMMEDIATE`` (the database write lock), plus an in-process asyncio lock so
-  that writers in one process queue without SQLite's sleeping busy handler.
+* PostgreSQL: ``pg_advisory_xact_lock(<store key>)``, released by COMMIT/ROLLBACK. The lock
+  is released only after the previous commit is visible, so the next holder's READ
+  COMMITTED statements see it, and commits happen in position order.
+* SQLite: ``BEGIN IMMEDIATE`` (the database write lock).
+* In both, writers of one process first queue on an asyncio lock (cheaper than queueing in
+  the database, and no busy-wait sleeps on SQLite).
+
+The head (position, hash, instant) a store committed or read last is cached, so an append
+is usually just *lock + multi-row INSERT* (the "optimistic" path). The schema makes a stale
+cache harmless: ``prev_position`` / ``prev_version`` are foreign keys to the predecessor
+(CHECKed to be ``position - 1`` / ``version - 1``), so the database itself accepts an event
+only right after a committed head and right after the stream's previous version; with the
+position primary key and the unique (stream_id, version) and event id, a stale head, a
+wrong ``expected_version``, a retry or a person key that exists raises IntegrityError, and
+the append runs again on the full path: lock, read head + stream version + stored ids in
+one statement, then insert (or raise :class:`ConcurrencyError`, or answer the retry).
 
 Cost: the store has **single-writer throughput**. Appends across all streams run one at a
-time; an append holds the lock for about three round trips (lock, head read, multi-row
-insert) plus its COMMIT (the WAL flush), so throughput is roughly ``1 / (that latency)``
-whatever the number of clients, and a batch of events costs about the same as one event.
-Reads never take the lock and never wait for appends. This is deliberate: the workflow
-engine's write rate (a few events per application) is far below it, and in exchange readers
-get a gap-free, commit-ordered log and the chain a single, unforkable history.
+time; each holds the lock for two round trips (lock, insert) plus its COMMIT (the WAL
+flush), three when another process appended since (head read); throughput is about
+``1 / (that latency)`` whatever the number of clients, and a batch of events costs little
+more than one event. Reads never take the lock and never wait for appends. This is
+deliberate: the workflow engine's write rate is far below it, and in exchange readers get a
+gap-free, commit-ordered log and the chain a single, unforkable history.
 
 Idempotency: an event id is the append's idempotency key. Re-appending a batch whose ids
 are already stored (a retry after a lost reply) returns the stored positions and writes
