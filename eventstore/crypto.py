@@ -46,10 +46,15 @@ class MasterKey:
         return self._aead.decrypt(wrapped[:_NONCE], wrapped[_NONCE:], _key_aad(person_id))
 
 
-def encrypt_field(key: bytes, person_id: str, event_id: str, field: str, value: Any) -> dict:
+def cipher(key: bytes) -> AESGCM:
+    """The AEAD of one person's data key (build once, use for all their fields)."""
+    return AESGCM(key)
+
+
+def encrypt_field(aead: AESGCM, person_id: str, event_id: str, field: str, value: Any) -> dict:
     nonce = os.urandom(_NONCE)
     plaintext = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-    ct = AESGCM(key).encrypt(nonce, plaintext, _field_aad(event_id, field))
+    ct = aead.encrypt(nonce, plaintext, _field_aad(event_id, field))
     return {MARK: base64.b64encode(nonce + ct).decode(), PERSON: person_id}
 
 
@@ -61,19 +66,20 @@ def encrypted_persons(data: dict) -> set[str]:
     return {v[PERSON] for v in data.values() if type(v) is dict and MARK in v}
 
 
-def decrypt_data(data: dict, event_id: str, keys: dict[str, bytes | None]) -> dict:
-    """Decrypt the marked fields of ``data`` with ``keys`` (person id -> key or None)."""
+def decrypt_data(data: dict, event_id: str, ciphers: dict[str, AESGCM | None]) -> dict:
+    """Decrypt the marked fields of ``data`` (``ciphers``: person id -> AEAD, or None when
+    the person's key was destroyed)."""
     out = dict(data)
     for field, value in data.items():
         if type(value) is not dict or MARK not in value:
             continue
-        key = keys.get(value[PERSON])
-        if key is None:
+        aead = ciphers.get(value[PERSON])
+        if aead is None:
             out[field] = ERASED
             continue
         blob = base64.b64decode(value[MARK])
         try:
-            plain = AESGCM(key).decrypt(blob[:_NONCE], blob[_NONCE:], _field_aad(event_id, field))
+            plain = aead.decrypt(blob[:_NONCE], blob[_NONCE:], _field_aad(event_id, field))
         except InvalidTag:
             raise ValueError(
                 f"event {event_id}: field {field!r} does not decrypt (ciphertext altered)"

@@ -57,6 +57,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
@@ -512,8 +513,9 @@ class EventStore:
         else:
             fresh = {}
         datas = list(datas)
+        aeads = {p: crypto.cipher(fresh.get(p) or cache[p]) for p in {p for _, p, _ in plan}}
         for i, person, fields in plan:
-            key = fresh.get(person) or cache[person]
+            key = aeads[person]
             ev = prepared[i][0]
             eid = str(ev.event_id)
             data = dict(datas[i])
@@ -613,12 +615,16 @@ class EventStore:
         persons: set[str] = set()
         for doc in docs:
             persons |= crypto.encrypted_persons(doc["data"])
-        keys: dict[str, bytes | None] = {}
+        keys: dict[str, AESGCM | None] = {}
         if persons:
             async with self._read_engine.connect() as conn:
                 found = await conn.execute(_KEYS, {"pids": sorted(persons)})
                 for pid, wrapped in found:
-                    keys[pid] = None if wrapped is None else self._master.unwrap(pid, wrapped)
+                    keys[pid] = (
+                        None
+                        if wrapped is None
+                        else crypto.cipher(self._master.unwrap(pid, wrapped))
+                    )
         upcast = self._upcasters.upcast if self._upcasters else None
         out = []
         for r, doc in zip(rows, docs, strict=True):
