@@ -47,6 +47,7 @@ from domain.screening import (
     RequirementResult,
     ScreeningOutcome,
 )
+from domain.skill_standard import Persona
 from domain.values import AppointmentForm, Frozen, Municipality, Yen
 
 ERASED = "[erased]"  # what the event store returns for a forgotten person's fields
@@ -259,7 +260,7 @@ class Appointed(DomainEvent):
     appointee_employer: str | None
     appointee_for_profit: bool
     municipality: Municipality
-    persona: str
+    persona: Persona
     terms: OfferTerms
     pledges_signed: tuple[str, ...]
     readiness_confirmed: tuple[int, ...]

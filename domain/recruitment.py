@@ -773,7 +773,7 @@ def decide(state: RecruitmentState, command: Command, now: datetime) -> list[Dom
                     appointee_employer=app.offer.appointee_employer,
                     appointee_for_profit=app.offer.appointee_for_profit,
                     municipality=state.municipality,
-                    persona=state.role.persona.value,
+                    persona=state.role.persona,
                     terms=app.offer.terms,
                     pledges_signed=tuple(signed),
                     readiness_confirmed=tuple(sorted(state.readiness)),
