@@ -9,7 +9,6 @@ not retried (non-retryable ``ConcurrencyError``).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from temporalio import activity
@@ -25,11 +24,9 @@ from activities.models import (
     StoredEvent,
     StreamEvents,
 )
-from domain.fiscal import fiscal_year_of
 
-COST_EVENT = "CostPaid"
-RECRUITMENT_COST_EVENT = "RecruitmentCostPaid"
-APPOINTMENT_STARTED = "AppointmentStarted"
+COST_EVENT = "CostRecorded"
+APPOINTED = "Appointed"
 
 
 class EventStoreActivities:
@@ -76,33 +73,33 @@ class EventStoreActivities:
 
     @activity.defn(name="load_costs")
     async def load_costs(self, req: LoadCosts) -> CostsForYear:
-        """Cost events of every appointment and campaign of the municipality, paid in the
-        fiscal year (R-SUB-6), shaped as the subsidy assessment's input lists."""
+        """Cost events of every appointment and campaign of the municipality whose payment
+        date falls in the fiscal year (R-SUB-6), shaped as the subsidy assessment's input.
+        Every appointment of the municipality is listed, so R-SUB-5 (one person) is judged
+        across all of them."""
         m, fy = req.municipality_code, req.fiscal_year
         advisors: dict[str, AdvisorCosts] = {}
+        recruitment: list[dict] = []
         for e in await self._store.read_category(f"appointment:{m}:"):
             appointment_id = e.stream_id.split(":", 2)[2]
-            if e.type == APPOINTMENT_STARTED:
+            if e.type == APPOINTED:
                 advisors[appointment_id] = AdvisorCosts(
-                    id=appointment_id, form=e.data["form"], payments=[]
+                    id=appointment_id, form=e.data["terms"]["form"], payments=[]
                 )
-            elif e.type == COST_EVENT and _in_year(e.data["paid_on"], fy):
-                advisors[appointment_id].payments.append(
-                    {"date": e.data["paid_on"], "kind": e.data["kind"],
-                     "amount_yen": e.data["amount_yen"]}
+            elif e.type == COST_EVENT and e.data["fiscal_year"] == fy:
+                target = (
+                    advisors[appointment_id].payments
+                    if e.data["category"] == "appointment" else recruitment
                 )
-        recruitment = [
-            {"date": e.data["paid_on"], "kind": e.data["kind"], "amount_yen": e.data["amount_yen"]}
-            for e in await self._store.read_category(f"recruitment:{m}:")
-            if e.type == RECRUITMENT_COST_EVENT and _in_year(e.data["paid_on"], fy)
-        ]
-        return CostsForYear(
-            advisors=[a for a in advisors.values() if a.payments], recruitment_costs=recruitment
-        )
+                target.append(_payment(e.data))
+        for e in await self._store.read_category(f"recruitment:{m}:"):
+            if e.type == COST_EVENT and e.data["fiscal_year"] == fy:
+                recruitment.append(_payment(e.data))
+        return CostsForYear(advisors=list(advisors.values()), recruitment_costs=recruitment)
 
 
-def _in_year(paid_on: str, fiscal_year: int) -> bool:
-    return fiscal_year_of(date.fromisoformat(paid_on)) == fiscal_year
+def _payment(data: dict) -> dict:
+    return {"date": data["paid_on"], "kind": data["kind"], "amount_yen": data["amount_yen"]}
 
 
 def _stored(e: Any) -> StoredEvent:

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.posting import PostingDetails, RoleDefinition
+from domain.values import Municipality
 
 
 class Msg(BaseModel):
@@ -110,3 +111,14 @@ class RenderedDocument(Msg):
     markdown: str
     html: str
     sha256: str
+
+
+class AssessYear(Msg):
+    municipality: Municipality
+    fiscal_year: int
+    costs: CostsForYear
+
+
+class YearAssessment(Msg):
+    document: dict[str, Any]
+    assessment: dict[str, Any]

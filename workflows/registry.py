@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from workflows.appointment import AppointmentWorkflow
 from workflows.recruitment import RecruitmentWorkflow
+from workflows.subsidy_claim import SubsidyClaimWorkflow
 
-WORKFLOWS: list[type] = [RecruitmentWorkflow]
+WORKFLOWS: list[type] = [RecruitmentWorkflow, AppointmentWorkflow, SubsidyClaimWorkflow]
 
 
 def activities(*, store: Any, notifier: Any, client: Any = None) -> list[Callable]:
     """The activity callables, built on the given adapters (composition root: worker.py)."""
+    from activities.claims import ClaimActivities
     from activities.documents import DocumentActivities
     from activities.event_store import EventStoreActivities
     from activities.notifications import NotificationActivities
@@ -20,7 +23,8 @@ def activities(*, store: Any, notifier: Any, client: Any = None) -> list[Callabl
     es = EventStoreActivities(store)
     nt = NotificationActivities(notifier)
     docs = DocumentActivities()
-    out: list[Callable] = [
+    claims = ClaimActivities(client)
+    return [
         es.append_events, es.read_stream, es.load_costs, nt.notify, docs.render_posting,
+        claims.ensure_claim, claims.assess_year,
     ]
-    return out

@@ -33,6 +33,11 @@ BANDAI = Municipality(
 )
 
 
+def municipality(code: str, prefecture: str = "福島県") -> Municipality:
+    """A distinct municipality per test (claims are per municipality and fiscal year)."""
+    return BANDAI.model_copy(update={"code": code, "prefecture": prefecture})
+
+
 def jst_day(instant: datetime) -> date:
     return instant.astimezone(JST).date()
 

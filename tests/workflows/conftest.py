@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import uuid
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import pytest
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.notifications import OutboxNotifier
@@ -22,6 +24,32 @@ from workflows import registry
 async def ts_env():
     async with time_skipping_env() as env:
         yield env
+
+
+@dataclass
+class TimeSkipping:
+    env: WorkflowEnvironment
+    store: EventStore
+    outbox: OutboxNotifier
+    task_queue: str
+
+
+@pytest.fixture(scope="session")
+async def ts(ts_env, tmp_path_factory):
+    """The time-skipping server with ONE worker for the whole session.
+
+    On the time-skipping server, time only moves when no workflow task is outstanding: a
+    workflow left behind by an earlier test whose worker had stopped would freeze the
+    clock for every later test. So the worker (and its store) live as long as the server;
+    tests keep apart by campaign id and municipality code.
+    """
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('ts') / 'events.db'}"
+    store = await open_store(url)
+    outbox = OutboxNotifier.from_url(url)
+    async with running_worker(ts_env.client, store, outbox, "ts-session") as tq:
+        yield TimeSkipping(ts_env, store, outbox, tq)
+    await outbox.close()
+    await store.close()
 
 
 async def open_store(url: str) -> EventStore:

@@ -11,8 +11,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from domain.state import ApplicationState
 from tests.workflows.builders import Scenario
-from tests.workflows.conftest import running_worker
-from tests.workflows.helpers import campaign_events, cmd, reminders, types
+from tests.workflows.helpers import advance, campaign_events, cmd, reminders, types
 from workflows.client import rule_violation, start_campaign
 from workflows.models import ApplicationQuery, CampaignInput, CampaignView
 
@@ -28,33 +27,32 @@ async def _posted(env, tq, campaign_id, deadline_days=10):
     return sc, h, deadline
 
 
-async def test_happy_path_role_to_appointment(ts_env, store, outbox):
-    env = ts_env
-    async with running_worker(env.client, store, outbox) as tq:
-        sc, h, deadline = await _posted(env, tq, "happy")
-        await cmd(h, sc.receive("a1"))
-        await cmd(h, sc.receive("a2"))
-        # the deadline passes: reminders 7 and 1 day before, then the posting closes itself
-        await env.sleep(timedelta(days=11))
-        status = await h.query("status", result_type=CampaignView)
-        assert status.posting_open is False
-        await cmd(h, sc.screen("a1"))
-        now = await env.get_current_time()
-        await cmd(h, sc.schedule("a1", now + timedelta(days=1)))
-        await cmd(h, sc.record("a1"))  # before the interview-feedback SLA: no reminder
-        await cmd(h, sc.shortlist("a1"))
-        await cmd(h, sc.approve_offer("a1"))
-        await cmd(h, sc.make_offer("a1", now + timedelta(days=14)))
-        await cmd(h, sc.accept("a1", now + timedelta(days=10)))
-        app = await h.query(
-            "application", ApplicationQuery(application_id="a1"), result_type=ApplicationState
-        )
-        items = [p.item for p in app.pledges.required]
-        await cmd(h, sc.sign("a1", items, sc.term.start - timedelta(days=30)))
-        result = await cmd(h, sc.appoint("a1"))
-        assert result.stage == "appointed"
-        final = await h.result()
-        assert final.stage == "appointed"
+async def test_happy_path_role_to_appointment(ts):
+    env, store, outbox, tq = ts.env, ts.store, ts.outbox, ts.task_queue
+    sc, h, deadline = await _posted(env, tq, "happy")
+    await cmd(h, sc.receive("a1"))
+    await cmd(h, sc.receive("a2"))
+    # the deadline passes: reminders 7 and 1 day before, then the posting closes itself
+    await advance(env, timedelta(days=11))
+    status = await h.query("status", result_type=CampaignView)
+    assert status.posting_open is False
+    await cmd(h, sc.screen("a1"))
+    now = await env.get_current_time()
+    await cmd(h, sc.schedule("a1", now + timedelta(days=1)))
+    await cmd(h, sc.record("a1"))  # before the interview-feedback SLA: no reminder
+    await cmd(h, sc.shortlist("a1"))
+    await cmd(h, sc.approve_offer("a1"))
+    await cmd(h, sc.make_offer("a1", now + timedelta(days=14)))
+    await cmd(h, sc.accept("a1", now + timedelta(days=10)))
+    app = await h.query(
+        "application", ApplicationQuery(application_id="a1"), result_type=ApplicationState
+    )
+    items = [p.item for p in app.pledges.required]
+    await cmd(h, sc.sign("a1", items, sc.term.start - timedelta(days=30)))
+    result = await cmd(h, sc.appoint("a1"))
+    assert result.stage == "appointed"
+    final = await h.result()
+    assert final.stage == "appointed"
 
     events = await campaign_events(store, "074055", "happy")
     assert types(events) == [
@@ -82,22 +80,21 @@ async def test_happy_path_role_to_appointment(ts_env, store, outbox):
     assert closed.metadata["role"] == "system"
 
 
-async def test_refused_command_changes_nothing_and_names_the_rule(ts_env, store, outbox):
-    env = ts_env
-    async with running_worker(env.client, store, outbox) as tq:
-        sc, h, _ = await _posted(env, tq, "refused")
-        before = await h.query("status", result_type=CampaignView)
-        with pytest.raises(WorkflowUpdateFailedError) as exc:
-            await cmd(h, sc.approve())  # already approved
-        v = rule_violation(exc.value)
-        assert v is not None and v.code.startswith("STATE-")
-        # an auditor never writes
-        from domain.commands import Actor, CancelCampaign
+async def test_refused_command_changes_nothing_and_names_the_rule(ts):
+    env, store, _outbox, tq = ts.env, ts.store, ts.outbox, ts.task_queue
+    sc, h, _ = await _posted(env, tq, "refused")
+    before = await h.query("status", result_type=CampaignView)
+    with pytest.raises(WorkflowUpdateFailedError) as exc:
+        await cmd(h, sc.approve())  # already approved
+    v = rule_violation(exc.value)
+    assert v is not None and v.code.startswith("STATE-")
+    # an auditor never writes
+    from domain.commands import Actor, CancelCampaign
 
-        with pytest.raises(WorkflowUpdateFailedError) as exc:
-            await cmd(h, CancelCampaign(actor=Actor(id="aud", role="auditor"), reason="x"))
-        assert rule_violation(exc.value).code == "AUTH-ROLE"
-        after = await h.query("status", result_type=CampaignView)
-        assert after.version == before.version
-        await h.terminate("test over")
+    with pytest.raises(WorkflowUpdateFailedError) as exc:
+        await cmd(h, CancelCampaign(actor=Actor(id="aud", role="auditor"), reason="x"))
+    assert rule_violation(exc.value).code == "AUTH-ROLE"
+    after = await h.query("status", result_type=CampaignView)
+    assert after.version == before.version
+    await h.terminate("test over")
     assert len(await campaign_events(store, "074055", "refused")) == 4

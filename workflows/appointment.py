@@ -1,0 +1,260 @@
+"""AppointmentWorkflow — one appointment's whole term (up to 5 years), id
+``appointment:{municipality}:{appointment_id}``; one run per fiscal year.
+
+Started by the campaign when ``Appoint`` is accepted; its first event is a copy of
+``Appointed``. Updates (``command``): ConfirmReadinessItem (R-READY), RenewTerm (R-FORM
+limits), EndTerm, RecordCost (paid appointment costs), validated by
+``domain.appointment_lifecycle.decide``.
+
+Timers: readiness reminder before the start date while R-READY 1-5 are open; the periodic
+activity review (R-READY 6); term-end reminders 90 and 30 days before (moved by a renewal);
+the automatic end at the term end (任期満了); and at each fiscal-year end (April 1, Japan
+time) the municipality's SubsidyClaimWorkflow for the year is signalled-with-start, then
+the workflow continues as new into the next fiscal year — or finishes once the term ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.models import Appended
+    from domain.appointment_lifecycle import decide
+    from domain.commands import SYSTEM, Actor, Command, EndTerm, RecordReminder
+    from domain.errors import RuleViolation
+    from domain.events import DomainEvent, TermEndReason
+    from domain.readiness import applicable_items
+    from domain.state import (
+        AppointmentState,
+        AppointmentStatus,
+        apply_appointment,
+    )
+    from workflows import ids
+    from workflows.models import (
+        AppointmentInput,
+        AppointmentView,
+        CarriedAppointment,
+        ClaimAppointmentInput,
+        ClaimInput,
+        ClaimStarted,
+        CommandResult,
+        TermCommand,
+    )
+
+from workflows.common import (
+    STORE_RETRY,
+    STORE_TIMEOUT,
+    Due,
+    EventWriter,
+    Timers,
+    end_of_day_jst,
+    no_system_actor,
+    notify,
+    refusal,
+    start_of_day_jst,
+    upsert_search_attributes,
+)
+
+
+def _days(d: timedelta) -> str:
+    return f"{d.days}d"
+
+
+@workflow.defn(name="AppointmentWorkflow")
+class AppointmentWorkflow:
+    @workflow.init
+    def __init__(self, inp: AppointmentInput) -> None:
+        self._inp = inp
+        a = inp.appointed
+        self._code = a.municipality.code or ""
+        self._appointment = a.appointment_id
+        self._stream = ids.appointment_id(self._code, a.appointment_id)
+        carried = inp.carried
+        self._state: AppointmentState = carried.state if carried else AppointmentState()
+        self._writer = EventWriter(self._code, carried.versions if carried else None)
+        self._timers = Timers(carried.fired if carried else ())
+        self._claims: list[int] = list(carried.claims) if carried else []
+        self._runs = (carried.runs + 1) if carried else 1
+        self._lock = asyncio.Lock()
+        self._ready = carried is not None
+        self._year_closed = False
+
+    @workflow.run
+    async def run(self, inp: AppointmentInput) -> AppointmentView:
+        a = inp.appointed
+        upsert_search_attributes(
+            municipality=self._code, prefecture=a.municipality.prefecture, persona=a.persona,
+            fiscal_year=inp.fiscal_year, stage=self._stage(),
+        )
+        if inp.carried is None:
+            async with self._lock:
+                await self._commit([a], Actor(id=a.by, role="approver"))
+            self._ready = True
+        await self._timers.run(self._due, lambda: self._year_closed, self._lock)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._state.status is AppointmentStatus.ended:
+            return self.status()
+        workflow.continue_as_new(inp.model_copy(update={
+            "fiscal_year": inp.fiscal_year + 1,
+            "carried": CarriedAppointment(
+                state=self._state, versions=self._writer.versions,
+                fired=sorted(self._timers.fired), claims=self._claims, runs=self._runs,
+            ),
+        }))
+
+    def _stage(self) -> str:
+        s = self._state.status
+        return "active" if s is AppointmentStatus.none else s.value
+
+    # ------------------------------------------------------------------ commands
+
+    @workflow.update(name="command")
+    async def command(self, cmd: TermCommand) -> CommandResult:
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            events = await self._execute(cmd)
+        return CommandResult(
+            events=[e.type for e in events],  # type: ignore[attr-defined]
+            stage=self._stage(), version=self._state.version,
+        )
+
+    @command.validator
+    def _validate_command(self, cmd: TermCommand) -> None:
+        try:
+            no_system_actor(cmd.actor)
+            if self._ready:
+                decide(self._state, cmd, workflow.now())
+        except RuleViolation as v:
+            raise refusal(v) from None
+
+    async def _execute(self, cmd: Command) -> list[DomainEvent]:
+        try:
+            events = decide(self._state, cmd, workflow.now())
+        except RuleViolation as v:
+            raise refusal(v) from None
+        if events:
+            await self._commit(events, cmd.actor)
+        return events
+
+    async def _commit(self, events: list[DomainEvent], actor: Actor) -> Appended:
+        before = self._stage()
+        res = await self._writer.append(self._stream, "appointment", events, actor)
+        for e in events:
+            self._state = apply_appointment(self._state, e)
+        self._timers.poke()
+        if self._stage() != before:
+            upsert_search_attributes(stage=self._stage())
+        return res
+
+    # ------------------------------------------------------------------ queries
+
+    @workflow.query(name="status")
+    def status(self) -> AppointmentView:
+        s = self._state
+        return AppointmentView(
+            workflow_id=workflow.info().workflow_id,
+            appointment_id=self._appointment,
+            municipality_code=self._code,
+            status=self._stage(),
+            form=self._inp.appointed.terms.form.value,
+            term_start=s.term_start,
+            term_end=s.term_end,
+            fiscal_year=self._inp.fiscal_year,
+            readiness_confirmed=sorted(s.readiness),
+            costs_by_fiscal_year=s.cost_by_fiscal_year(),
+            claims=self._claims,
+            version=s.version,
+            reminders=sorted(self._timers.fired),
+            runs=self._runs,
+        )
+
+    # ------------------------------------------------------------------ timers
+
+    def _due(self) -> list[Due]:
+        s, slas, now = self._state, self._inp.slas, workflow.now()
+        out: list[Due] = []
+        fy_end = start_of_day_jst(date(self._inp.fiscal_year + 1, 4, 1))
+        # last in the list: at a tie (a term ending on March 31) the term ends first
+        year_end = Due(fy_end, f"fiscal_year_end:{self._inp.fiscal_year}", self._close_year)
+        if s.status is not AppointmentStatus.active or s.term_start is None or s.term_end is None:
+            return [year_end]
+        start = start_of_day_jst(s.term_start)
+        end = end_of_day_jst(s.term_end)
+        open_items = [
+            i for i in applicable_items(s.appointee_for_profit) if i != 6 and i not in s.readiness
+        ]
+        if open_items and now < start:
+            out.append(self._reminder(
+                start - slas.readiness_before, "readiness", start, "R-READY",
+                "【受入準備】着任前の確認事項が未了です",
+                f"任用 {self._appointment} の着任日 {s.term_start} までに受入準備の確認"
+                f"（項目 {', '.join(map(str, open_items))}）を記録してください。",
+            ))
+        last = max(
+            [start, *s.activity_reviews]
+            + [t for k, t in s.reminders.items() if k.startswith("activity_review:")]
+        )
+        review_at = last + slas.review_every
+        if review_at < end:
+            out.append(self._reminder(
+                review_at, "activity_review", review_at, "R-READY",
+                "【活動確認】外部人材の活動内容の確認時期です",
+                f"任用 {self._appointment}: 活動内容が当初の想定どおりか、対話により確認し"
+                "記録してください（受入準備 項目6）。",
+            ))
+        if now < end:
+            for before in slas.term_end_reminders_before:
+                out.append(self._reminder(
+                    end - before, f"term_end_{_days(before)}", end, "R-FORM",
+                    f"【任期満了】{before.days}日後に任期が満了します",
+                    f"任用 {self._appointment} の任期は {s.term_end} に満了します。"
+                    "更新（任期の上限内）または終了を決定してください。",
+                ))
+        out.append(Due(end, f"term_end:{s.term_end.isoformat()}", self._end_term(s.term_end)))
+        return [*out, year_end]
+
+    def _reminder(self, at, kind: str, due, rule: str, subject: str, body: str) -> Due:
+        async def fire() -> None:
+            await notify(to=self._inp.contacts.hr_officer, subject=subject, body=body,
+                         kind=f"reminder:{kind}", municipality=self._code)
+            await self._execute(RecordReminder(
+                actor=SYSTEM, reminder_kind=kind, subject_id=self._appointment, due=due, rule=rule,
+            ))
+            workflow.logger.info("appointment %s: reminder %s sent", self._appointment, kind)
+
+        return Due(at, f"{kind}:{self._appointment}:{due.isoformat()}", fire)
+
+    def _end_term(self, last_day: date):
+        async def fire() -> None:
+            try:
+                await self._execute(EndTerm(
+                    actor=SYSTEM, ended_on=last_day, reason=TermEndReason.expired,
+                    note="任期満了",
+                ))
+            except ApplicationError as err:
+                workflow.logger.info("appointment %s: end not applicable (%s)",
+                                     self._appointment, err.type)
+
+        return fire
+
+    async def _close_year(self) -> None:
+        """Fiscal-year end: the municipality's claim for the year gets this appointment."""
+        fy = self._inp.fiscal_year
+        started = await workflow.execute_activity(
+            "ensure_claim",
+            ClaimAppointmentInput(
+                claim=ClaimInput(municipality=self._inp.appointed.municipality, fiscal_year=fy,
+                                 contacts=self._inp.contacts),
+                appointment_id=self._appointment,
+            ),
+            result_type=ClaimStarted,
+            start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
+        )
+        self._claims.append(fy)
+        workflow.logger.info("appointment %s: fiscal year %d closed (claim %s)",
+                             self._appointment, fy, started.workflow_id)
+        self._year_closed = True
