@@ -1,9 +1,13 @@
 """Personal data: per-person AES-GCM keys, wrapped by the master key ("crypto-shredding").
 
-A personal field is stored as ``{"$pii": base64(nonce || ciphertext), "$person": person_id}``.
-The ciphertext's associated data binds it to its event id and field name. Destroying the
-person's key (``forget``) leaves the ciphertext in place - so the hash chain still verifies -
-but makes it unreadable; reads then show :data:`ERASED`.
+The personal fields of an event are taken out of its data and stored together, encrypted
+under the person's key, in one reserved entry::
+
+    "$pii": {"person": "<person id>", "fields": ["email", "name"], "ct": "<base64 nonce|ct>"}
+
+The ciphertext's associated data binds it to its event id. Destroying the person's key
+(``forget``) leaves the ciphertext in place - so the hash chain still verifies - but makes
+it unreadable: reads then show each listed field as :data:`ERASED`.
 """
 
 from __future__ import annotations
@@ -11,23 +15,22 @@ from __future__ import annotations
 import base64
 import json
 import os
-from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 ERASED = "[erased]"
-MARK = "$pii"
-PERSON = "$person"
+PII = "$pii"
 _NONCE = 12
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _key_aad(person_id: str) -> bytes:
     return b"ninyo/person-key/v1/" + person_id.encode()
 
 
-def _field_aad(event_id: str, field: str) -> bytes:
-    return f"ninyo/field/v1/{event_id}/{field}".encode()
+def _data_aad(event_id: str) -> bytes:
+    return b"ninyo/pii/v1/" + event_id.encode()
 
 
 class MasterKey:
@@ -47,42 +50,42 @@ class MasterKey:
 
 
 def cipher(key: bytes) -> AESGCM:
-    """The AEAD of one person's data key (build once, use for all their fields)."""
+    """The AEAD of one person's data key (build once, use for all their events)."""
     return AESGCM(key)
 
 
-def encrypt_field(aead: AESGCM, person_id: str, event_id: str, field: str, value: Any) -> dict:
+def seal(aead: AESGCM, person_id: str, event_id: str, data: dict, fields: list[str]) -> dict:
+    """``data`` with ``fields`` moved into one encrypted ``$pii`` entry."""
+    out = {k: v for k, v in data.items() if k not in fields}
     nonce = os.urandom(_NONCE)
-    plaintext = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-    ct = aead.encrypt(nonce, plaintext, _field_aad(event_id, field))
-    return {MARK: base64.b64encode(nonce + ct).decode(), PERSON: person_id}
+    plaintext = _dumps({f: data[f] for f in fields}).encode()
+    ct = aead.encrypt(nonce, plaintext, _data_aad(event_id))
+    out[PII] = {
+        "person": person_id,
+        "fields": sorted(fields),
+        "ct": base64.b64encode(nonce + ct).decode(),
+    }
+    return out
 
 
-def is_encrypted(value: Any) -> bool:
-    return type(value) is dict and MARK in value
+def sealed_person(data: dict) -> str | None:
+    sealed = data.get(PII)
+    return sealed["person"] if type(sealed) is dict else None
 
 
-def encrypted_persons(data: dict) -> set[str]:
-    return {v[PERSON] for v in data.values() if type(v) is dict and MARK in v}
-
-
-def decrypt_data(data: dict, event_id: str, ciphers: dict[str, AESGCM | None]) -> dict:
-    """Decrypt the marked fields of ``data`` (``ciphers``: person id -> AEAD, or None when
-    the person's key was destroyed)."""
-    out = dict(data)
-    for field, value in data.items():
-        if type(value) is not dict or MARK not in value:
-            continue
-        aead = ciphers.get(value[PERSON])
-        if aead is None:
-            out[field] = ERASED
-            continue
-        blob = base64.b64decode(value[MARK])
-        try:
-            plain = aead.decrypt(blob[:_NONCE], blob[_NONCE:], _field_aad(event_id, field))
-        except InvalidTag:
-            raise ValueError(
-                f"event {event_id}: field {field!r} does not decrypt (ciphertext altered)"
-            ) from None
-        out[field] = json.loads(plain)
+def unseal(data: dict, event_id: str, ciphers: dict[str, AESGCM | None]) -> dict:
+    """``data`` with its personal fields back in clear (``ciphers``: person id -> AEAD, or
+    None when the person's key was destroyed: the fields read :data:`ERASED`)."""
+    sealed = data[PII]
+    out = {k: v for k, v in data.items() if k != PII}
+    aead = ciphers.get(sealed["person"])
+    if aead is None:
+        out.update(dict.fromkeys(sealed["fields"], ERASED))
+        return out
+    blob = base64.b64decode(sealed["ct"])
+    try:
+        plain = aead.decrypt(blob[:_NONCE], blob[_NONCE:], _data_aad(event_id))
+    except InvalidTag:
+        raise ValueError(f"event {event_id}: personal data does not decrypt (altered)") from None
+    out.update(json.loads(plain.decode()))
     return out

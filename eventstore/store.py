@@ -299,6 +299,8 @@ class EventStore:
             if not isinstance(ev, NewEvent):
                 raise TypeError(f"events[{i}]: expected NewEvent, got {type(ev).__name__}")
             data = normalise(ev.data, f"events[{i}].data")
+            if crypto.PII in data:
+                raise ValueError(f"events[{i}].data.{crypto.PII}: reserved for personal data")
             meta = normalise(ev.metadata, f"events[{i}].metadata")
             muni = meta.get("municipality")
             if muni is not None and not isinstance(muni, str):
@@ -515,13 +517,8 @@ class EventStore:
         datas = list(datas)
         aeads = {p: crypto.cipher(fresh.get(p) or cache[p]) for p in {p for _, p, _ in plan}}
         for i, person, fields in plan:
-            key = aeads[person]
-            ev = prepared[i][0]
-            eid = str(ev.event_id)
-            data = dict(datas[i])
-            for f in fields:
-                data[f] = crypto.encrypt_field(key, person, eid, f, data[f])
-            datas[i] = data
+            eid = str(prepared[i][0].event_id)
+            datas[i] = crypto.seal(aeads[person], person, eid, datas[i], fields)
         return datas, fresh
 
     # ------------------------------------------------------------------ reads
@@ -612,15 +609,14 @@ class EventStore:
         """Rows -> RecordedEvents: decrypt personal fields (or mark them erased), upcast."""
         loads = json.loads
         docs = [loads(r[-1]) for r in rows]
-        persons: set[str] = set()
-        for doc in docs:
-            persons |= crypto.encrypted_persons(doc["data"])
-        keys: dict[str, AESGCM | None] = {}
+        sealed = crypto.sealed_person
+        persons = {p for doc in docs if (p := sealed(doc["data"])) is not None}
+        ciphers: dict[str, AESGCM | None] = {}
         if persons:
             async with self._read_engine.connect() as conn:
                 found = await conn.execute(_KEYS, {"pids": sorted(persons)})
                 for pid, wrapped in found:
-                    keys[pid] = (
+                    ciphers[pid] = (
                         None
                         if wrapped is None
                         else crypto.cipher(self._master.unwrap(pid, wrapped))
@@ -632,8 +628,8 @@ class EventStore:
              recorded_at, prev_hash, h, _payload) = r  # fmt: skip
             data = doc["data"]
             meta = doc["metadata"]
-            if persons and crypto.encrypted_persons(data):
-                data = crypto.decrypt_data(data, str(event_id), keys)
+            if persons and crypto.PII in data:
+                data = crypto.unseal(data, str(event_id), ciphers)
             if upcast is not None:
                 sv, data = upcast(type_, sv, data)
             out.append(
@@ -642,7 +638,7 @@ class EventStore:
                     stream_id=stream_id,
                     stream_type=stream_type,
                     version=version,
-                    event_id=event_id if type(event_id) is UUID else UUID(str(event_id)),
+                    event_id=event_id if isinstance(event_id, UUID) else UUID(str(event_id)),
                     type=type_,
                     schema_version=sv,
                     data=data,

@@ -124,3 +124,8 @@ async def test_a_person_known_to_another_store_gets_no_second_key(db_url):
         await a.forget("app-0001")
         names = [e.data.get("name") async for e in b.query(types=["ApplicationReceived"])]
         assert names == [ERASED, ERASED]
+
+
+async def test_the_reserved_personal_data_key_cannot_be_used_by_callers(store):
+    with pytest.raises(ValueError, match=r"data\.\$pii"):
+        await store.append("s", 0, [NewEvent("Noted", {"$pii": {"person": "x"}})])
