@@ -11,6 +11,7 @@ from domain.events import CostKind
 from domain.fiscal import fiscal_year_of
 from tests.workflows.builders import APPROVER, OFFICER, Scenario, municipality
 from tests.workflows.helpers import advance, run_to_appointment, types
+from tests.workflows.histories_util import record
 from workflows.models import (
     AppointmentView,
     ApproveClaim,
@@ -61,6 +62,7 @@ async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
         actor=OFFICER, decided_on=fy_end + timedelta(days=200), granted_yen=cv.amount_yen))
     done = await claim.result()
     assert done.stage == "decided" and done.granted_yen == cv.amount_yen
+    await record(env.client, claim.id, "subsidy-claim")
 
     # the appointment continued as new into the next fiscal year
     view = await ap.query("status", result_type=AppointmentView)
@@ -70,6 +72,7 @@ async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
     result = await ap.result()
     assert result.status == "ended"
     assert result.claims == [fy, fy + 1]
+    await record(env.client, ap.id, "appointment", all_runs=True)
 
     events = await store.read_stream(f"appointment:{sc.municipality.code}:ap1")
     kinds = [e.data["kind"] for e in events if e.type == "ReminderSent"]

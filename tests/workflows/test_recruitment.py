@@ -12,6 +12,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from domain.state import ApplicationState
 from tests.workflows.builders import Scenario
 from tests.workflows.helpers import advance, campaign_events, cmd, reminders, types
+from tests.workflows.histories_util import record
 from workflows.client import rule_violation, start_campaign
 from workflows.models import ApplicationQuery, CampaignInput, CampaignView
 
@@ -53,6 +54,7 @@ async def test_happy_path_role_to_appointment(ts):
     assert result.stage == "appointed"
     final = await h.result()
     assert final.stage == "appointed"
+    await record(env.client, h.id, "recruitment-happy")
 
     events = await campaign_events(store, "074055", "happy")
     assert types(events) == [
