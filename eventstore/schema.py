@@ -63,14 +63,13 @@ events = sa.Table(
     sa.Column("event_id", sa.Uuid(), nullable=False),
     sa.Column("type", sa.Text(), nullable=False),
     sa.Column("schema_version", sa.Integer(), nullable=False),
-    # The hashed text of {"data": ..., "metadata": ...}; the three columns after it are
-    # generated from it by the database (DDL: migrations/versions/0001_events.py).
-    sa.Column("payload", sa.Text(), nullable=False),
-    sa.Column("data", json_type(), sa.Computed("payload::jsonb -> 'data'")),
-    sa.Column("metadata", json_type(), sa.Computed("payload::jsonb -> 'metadata'")),
-    sa.Column(
-        "municipality", sa.Text(), sa.Computed("payload::jsonb -> 'metadata' ->> 'municipality'")
-    ),
+    # The hashed canonical JSON texts; the three columns after them are generated from
+    # them by the database (DDL: migrations/versions/0001_events.py).
+    sa.Column("data_json", sa.Text(), nullable=False),
+    sa.Column("metadata_json", sa.Text(), nullable=False),
+    sa.Column("data", json_type(), sa.Computed("data_json::jsonb")),
+    sa.Column("metadata", json_type(), sa.Computed("metadata_json::jsonb")),
+    sa.Column("municipality", sa.Text(), sa.Computed("metadata_json::jsonb ->> 'municipality'")),
     sa.Column("recorded_at", UTCDateTime(), nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),

@@ -64,7 +64,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from eventstore import crypto
-from eventstore.canonical import GENESIS, canonical_json, event_hash, iso_utc, normalise, payload_of
+from eventstore.canonical import GENESIS, canonical_json, event_hash, iso_utc, normalise
 from eventstore.model import (
     AppendResult,
     Checkpoint,
@@ -96,7 +96,8 @@ _COLUMNS = (
     E.c.recorded_at,
     E.c.prev_hash,
     E.c.hash,
-    E.c.payload,
+    E.c.data_json,
+    E.c.metadata_json,
 )
 
 _LOCK = sa.text(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})")
@@ -399,10 +400,11 @@ class EventStore:
         for (ev, _data, meta, _muni), data in zip(prepared, datas, strict=True):
             pos += 1
             version += 1
-            payload = payload_of(data, meta)
+            data_json = canonical_json(data)
+            meta_json = canonical_json(meta)
             h = event_hash(
                 pos, stream_id, stream_type, version, str(ev.event_id), ev.type,
-                ev.schema_version, recorded, prev, payload,
+                ev.schema_version, recorded, prev, data_json, meta_json,
             )  # fmt: skip
             rows.append(
                 {
@@ -413,7 +415,8 @@ class EventStore:
                     "event_id": ev.event_id,
                     "type": ev.type,
                     "schema_version": ev.schema_version,
-                    "payload": payload,
+                    "data_json": data_json,
+                    "metadata_json": meta_json,
                     "recorded_at": now,
                     "prev_hash": prev,
                     "hash": h,
@@ -608,9 +611,9 @@ class EventStore:
     async def _decorate(self, rows: Sequence[sa.Row]) -> list[RecordedEvent]:
         """Rows -> RecordedEvents: decrypt personal fields (or mark them erased), upcast."""
         loads = json.loads
-        docs = [loads(r[-1]) for r in rows]
+        datas = [loads(r[-2]) for r in rows]
         sealed = crypto.sealed_person
-        persons = {p for doc in docs if (p := sealed(doc["data"])) is not None}
+        persons = {p for data in datas if (p := sealed(data)) is not None}
         ciphers: dict[str, AESGCM | None] = {}
         if persons:
             async with self._read_engine.connect() as conn:
@@ -623,11 +626,10 @@ class EventStore:
                     )
         upcast = self._upcasters.upcast if self._upcasters else None
         out = []
-        for r, doc in zip(rows, docs, strict=True):
+        for r, data in zip(rows, datas, strict=True):
             (position, stream_id, stream_type, version, event_id, type_, sv,
-             recorded_at, prev_hash, h, _payload) = r  # fmt: skip
-            data = doc["data"]
-            meta = doc["metadata"]
+             recorded_at, prev_hash, h, _data_json, meta_json) = r  # fmt: skip
+            meta = loads(meta_json)
             if persons and crypto.PII in data:
                 data = crypto.unseal(data, str(event_id), ciphers)
             if upcast is not None:
@@ -683,7 +685,7 @@ class EventStore:
         last_at = last_iso = None
         async for rows in self._batches(stmt, 1, batch_size):
             for (position, stream_id, stream_type, version, event_id, type_, sv,
-                 recorded_at, prev_hash, stored_hash, payload) in rows:  # fmt: skip
+                 recorded_at, prev_hash, stored_hash, data_json, meta_json) in rows:  # fmt: skip
                 if position != expected:
                     return bad(
                         expected,
@@ -695,7 +697,7 @@ class EventStore:
                     last_at, last_iso = recorded_at, iso_utc(recorded_at)
                 h = event_hash(
                     position, stream_id, stream_type, version, str(event_id), type_, sv,
-                    last_iso, prev_hash, payload,
+                    last_iso, prev_hash, data_json, meta_json,
                 )  # fmt: skip
                 if h != stored_hash:
                     return bad(position, "stored event does not match its hash (altered)")

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from eventstore import Checkpoint, NewEvent
-from eventstore.canonical import GENESIS, event_hash, iso_utc, payload_of
+from eventstore.canonical import GENESIS, canonical_json, event_hash, iso_utc
 from eventstore.schema import events as E
 from tests.eventstore.conftest import Tamper, open_store
 
@@ -49,20 +49,20 @@ async def test_verify_on_an_intact_log_reports_count_and_head(store):
     assert res.first_bad_position is None and res.reason is None
 
 
-def edit_payload(position: int, old: str, new: str):
-    """UPDATE events SET payload = replace(payload, old, new) WHERE position = ..."""
+def edit_text(position: int, old: str, new: str, column: str = "data_json"):
+    """UPDATE events SET <column> = replace(<column>, old, new) WHERE position = ..."""
     return lambda c: c.execute(
         E.update()
         .where(E.c.position == position)
-        .values(payload=sa.func.replace(E.c.payload, old, new))
+        .values({column: sa.func.replace(E.c[column], old, new)})
     )
 
 
 async def test_verify_detects_edited_data(store, db_url):
     await fill(store)
     async with Tamper(db_url) as t:
-        await t.run(edit_payload(5, '"amount_yen":1000004', '"amount_yen":9999999'))
-        assert '"amount_yen":9999999' in (await t.rows())[4].payload
+        await t.run(edit_text(5, '"amount_yen":1000004', '"amount_yen":9999999'))
+        assert (await t.rows())[4].data["amount_yen"] == 9_999_999
     res = await store.verify(batch_size=2)
     assert not res.ok
     assert res.first_bad_position == 5 and "hash" in res.reason
@@ -73,7 +73,7 @@ async def test_verify_detects_edited_stream_metadata_type_and_timestamp(store, d
     await fill(store)
     edits = {
         2: {"stream_id": "subsidy:131016:2099", "version": 40},
-        3: {"payload": sa.func.replace(E.c.payload, "finance-1", "someone-else")},
+        3: {"metadata_json": sa.func.replace(E.c.metadata_json, "finance-1", "someone-else")},
         4: {"type": "ClaimWithdrawn"},
         6: {"recorded_at": None},  # filled below: one microsecond earlier
     }
@@ -89,14 +89,14 @@ async def test_verify_detects_edited_stream_metadata_type_and_timestamp(store, d
             assert (await store.verify()).first_bad_position == position
 
 
-async def test_derived_columns_cannot_be_edited_apart_from_the_hashed_payload(store, db_url):
+async def test_derived_columns_cannot_be_edited_apart_from_the_hashed_text(store, db_url):
     await fill(store, 2)
     async with Tamper(db_url) as t:
         for change in ({"municipality": "011002"}, {"data": {"amount_yen": 1}}):
             with pytest.raises(sa.exc.DBAPIError):
                 await t.run(lambda c, ch=change: c.execute(E.update().values(**ch)))
-        # the queryable columns follow the payload: an edit there is an edit of the hash input
-        await t.run(edit_payload(2, '"municipality":"131016"', '"municipality":"011002"'))
+        # the queryable columns follow the hashed text: an edit there breaks the chain
+        await t.run(edit_text(2, '"131016"', '"011002"', "metadata_json"))
         assert (await t.rows())[1].municipality == "011002"
     res = await store.verify()
     assert not res.ok and res.first_bad_position == 2
@@ -142,15 +142,15 @@ async def test_rewritten_chain_passes_verify_but_fails_the_signed_checkpoint(sto
             rows = (await c.execute(sa.select(E).order_by(E.c.position))).all()
             prev = rows[1].hash
             for r in rows[2:]:
-                payload = r.payload
+                data_json = r.data_json
                 if r.position == 3:
-                    payload = payload_of({**r.data, "amount_yen": 1}, r.metadata)
+                    data_json = canonical_json({**r.data, "amount_yen": 1})
                 h = event_hash(r.position, r.stream_id, r.stream_type, r.version,
                                str(r.event_id), r.type, r.schema_version,
-                               iso_utc(r.recorded_at), prev, payload)  # fmt: skip
+                               iso_utc(r.recorded_at), prev, data_json, r.metadata_json)  # fmt: skip
                 await c.execute(
                     E.update().where(E.c.position == r.position)
-                    .values(payload=payload, prev_hash=prev, hash=h)
+                    .values(data_json=data_json, prev_hash=prev, hash=h)
                 )  # fmt: skip
                 prev = h
 
@@ -214,7 +214,7 @@ async def test_checkpoint_json_round_trip_and_forged_checkpoints(store):
 async def test_checkpoint_refuses_to_sign_a_broken_log(store, db_url):
     await fill(store, 3)
     async with Tamper(db_url) as t:
-        await t.run(edit_payload(2, "改定1", "改定X"))
+        await t.run(edit_text(2, "改定1", "改定X"))
     try:
         await store.checkpoint()
     except RuntimeError as exc:

@@ -20,14 +20,14 @@ depends_on = None
 # Expressions of the generated columns, per dialect.
 GENERATED = {
     "postgresql": {
-        "data": "(payload::jsonb -> 'data')",
-        "metadata": "(payload::jsonb -> 'metadata')",
-        "municipality": "(payload::jsonb -> 'metadata' ->> 'municipality')",
+        "data": "(data_json::jsonb)",
+        "metadata": "(metadata_json::jsonb)",
+        "municipality": "(metadata_json::jsonb ->> 'municipality')",
     },
     "sqlite": {
-        "data": "json_extract(payload, '$.data')",
-        "metadata": "json_extract(payload, '$.metadata')",
-        "municipality": "json_extract(payload, '$.metadata.municipality')",
+        "data": "json(data_json)",
+        "metadata": "json(metadata_json)",
+        "municipality": "json_extract(metadata_json, '$.municipality')",
     },
 }
 
@@ -52,9 +52,10 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Uuid(), nullable=False),
         sa.Column("type", sa.Text(), nullable=False),
         sa.Column("schema_version", sa.Integer(), nullable=False),
-        # The hashed text; data, metadata and municipality are generated from it, so the
-        # queryable columns can never disagree with what the hash chain covers.
-        sa.Column("payload", sa.Text(), nullable=False),
+        # The hashed canonical JSON texts; data, metadata and municipality are generated
+        # from them, so the queryable columns can never disagree with what the chain covers.
+        sa.Column("data_json", sa.Text(), nullable=False),
+        sa.Column("metadata_json", sa.Text(), nullable=False),
         sa.Column("data", json_type, sa.Computed(generated["data"], persisted=True)),
         sa.Column("metadata", json_type, sa.Computed(generated["metadata"], persisted=True)),
         sa.Column(
