@@ -122,8 +122,11 @@ def api(
     uvicorn.run("api.main:app", host=host or s.api_host, port=port or s.api_port, log_level="info")
 
 
-def demo() -> None:
+def demo(
+    applicants: int = typer.Option(40, "--applicants", min=2, help="Number of (fictional) applicants."),
+    fast: bool = typer.Option(False, "--fast", help="Shortest configured durations (tests)."),
+) -> None:
     """Run the end-to-end demo campaign against the embedded stack."""
     from cli.demo import main as demo_main
 
-    demo_main()
+    demo_main(applicants=applicants, fast=fast)
