@@ -41,7 +41,7 @@ STORE_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=1),
     non_retryable_error_types=["ConcurrencyError", "RuleViolation"],
 )
-STORE_TIMEOUT = timedelta(seconds=30)
+STORE_TIMEOUT = timedelta(seconds=10)  # a dead worker's append is retried after this
 # Notifications: the outbox insert is idempotent; SMTP may be down for a while.
 NOTIFY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=5),
