@@ -83,9 +83,12 @@ def event_hash(
     """SHA-256 (hex) of the event's canonical JSON (see the module docstring).
 
     Written out by hand for speed; equal to ``canonical_json([...])`` with the stored data
-    and metadata texts in place (a test holds the two together).
+    and metadata texts in place (a test holds the two together). ``event_id`` (a UUID),
+    ``recorded_at`` (ISO-8601) and ``prev_hash`` (hex, checked by the caller) need no
+    escaping.
     """
     return sha256(
-        f"[{position:d},{_q(stream_id)},{_q(stream_type)},{version:d},{_q(event_id)},"
-        f"{_q(type_)},{schema_version:d},{_q(recorded_at)},{_q(prev_hash)},{data_json},{metadata_json}]".encode()
+        f'[{position:d},{_q(stream_id)},{_q(stream_type)},{version:d},"{event_id}",'
+        f'{_q(type_)},{schema_version:d},"{recorded_at}","{prev_hash}",'
+        f"{data_json},{metadata_json}]".encode()
     ).hexdigest()

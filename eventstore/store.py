@@ -325,12 +325,14 @@ class EventStore:
                     return await self._append_locked(
                         stream_id, expected_version, ids, prepared, stream_type, personal
                     )
-                except sa.exc.IntegrityError:
-                    continue  # an optimistic writer elsewhere took the position first
+                except sa.exc.IntegrityError as exc:
+                    # Only a writer that bypasses the lock (an older or foreign client) can
+                    # get here: read the head again.
+                    last = exc
             raise RuntimeError(
-                f"append to {stream_id!r}: lost the race for the log head "
-                f"{_LOCKED_ATTEMPTS} times; retry later"
-            )
+                f"append to {stream_id!r}: refused by the database {_LOCKED_ATTEMPTS} times "
+                "after reading the head under the lock"
+            ) from last
 
     async def _append_optimistic(
         self, stream_id, expected_version, prepared, stream_type, personal
