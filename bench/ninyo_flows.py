@@ -114,6 +114,9 @@ class Stack:
 # ---------------------------------------------------------------- campaigns via Temporal
 
 
+# HR officers recording applications of one campaign at the same time.
+INTAKE_OFFICERS = 4
+
 # Every driver of a run gets its own municipality (claims are per municipality and year).
 _MUNICIPALITIES = itertools.count(1)
 
@@ -218,11 +221,22 @@ async def complete_campaign(client: Client, tag: str, applicants: int) -> int:
     return d.updates
 
 
-async def municipality_year(client: Client, tag: str, applicants: int) -> int:
+async def receive_all(d: CampaignDriver, applicants: int, officers: int) -> None:
+    """Applications 1..n, ``officers`` of them recorded at the same time (as they arrive)."""
+    numbers = iter(range(1, applicants + 1))
+
+    async def officer() -> None:
+        for n in numbers:
+            await d.receive(n)
+
+    await asyncio.gather(*(officer() for _ in range(officers)))
+
+
+async def municipality_year(client: Client, tag: str, applicants: int,
+                            officers: int = INTAKE_OFFICERS) -> int:
     d = CampaignDriver(client, tag)
     await d.open()
-    for n in range(1, applicants + 1):
-        await d.receive(n)
+    await receive_all(d, applicants, officers)
     appointment = await d.appoint()
     await d.year(appointment)
     return d.updates
@@ -231,7 +245,7 @@ async def municipality_year(client: Client, tag: str, applicants: int) -> int:
 # ---------------------------------------------------------------- the benchmarks
 
 
-async def api_commands(stack: Stack, n: int) -> list[float]:
+async def api_commands(stack: Stack, n: int, warmup: int = 10) -> list[float]:
     """Milliseconds of ``n`` HR commands (ReceiveApplication: update + event append +
     status query) through the HTTP API, one after another, on one campaign."""
     plan = Plan(municipality(next(_MUNICIPALITIES)), f"api-{uuid.uuid4().hex[:6]}")
@@ -247,17 +261,18 @@ async def api_commands(stack: Stack, n: int) -> list[float]:
         body = cmd.model_dump(mode="json", exclude={"actor", "kind"})
         (await stack.http.post(base + path, json=body or None, headers=h)).raise_for_status()
     samples = []
-    for i in range(1, n + 11):
+    for i in range(1, n + warmup + 1):
         body = plan.application(i).model_dump(mode="json", exclude={"actor", "kind"})
         with Timer() as t:
             r = await stack.http.post(base + "/applications", json=body, headers=officer)
         r.raise_for_status()
-        if i > 10:  # the first ten warm up the route, the workflow and the connection
+        if i > warmup:  # the first ones warm up the route, the workflow and the connection
             samples.append(1000 * t.seconds)
     return samples
 
 
-async def intake(stack: Stack, applicants: int, reps: int, concurrency: int = 8) -> Figure:
+async def intake(stack: Stack, applicants: int, reps: int, warmup: int,
+                 concurrency: int = 8) -> Figure:
     """Applications per second into one campaign, ``concurrency`` officers at once."""
     d = CampaignDriver(stack.client, f"intake-{uuid.uuid4().hex[:6]}")
     await d.open()
@@ -280,7 +295,8 @@ async def intake(stack: Stack, applicants: int, reps: int, concurrency: int = 8)
             await asyncio.gather(*(officer() for _ in range(min(concurrency, count))))
         return count / t.seconds
 
-    await wave(min(per, 10))  # warm-up
+    if warmup:
+        await wave(min(per, 10))
     return Figure([await wave(per) for _ in range(reps)], unit="applications/s")
 
 
@@ -293,7 +309,8 @@ async def campaigns_per_minute(client: Client, s: Sizes) -> Figure:
                                    for _ in range(s.lifecycle_campaigns)))
         return 60 * s.lifecycle_campaigns / t.seconds
 
-    await wave()  # warm-up
+    for _ in range(s.warmup):
+        await wave()
     return Figure([await wave() for _ in range(s.reps)], unit="campaigns/min")
 
 
@@ -321,8 +338,19 @@ async def national_year(client: Client, s: Sizes) -> dict:
 async def run(client: Client, address: str, s: Sizes, out: dict, notes: list[str]) -> None:
     from bench.temporal_bench import percentile_figures
 
+    parts: dict[str, float] = {}
+    t0 = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t0
+        now = time.perf_counter()
+        parts[name] = round(now - t0, 2)
+        t0 = now
+
     async with Stack(client, address) as stack:
-        samples = await api_commands(stack, s.temporal_commands)
+        lap("stack_start")
+        samples = await api_commands(stack, s.temporal_commands, 10 * s.warmup)
+        lap("api_commands")
         p50, p95 = percentile_figures(samples, s.reps)
         out["temporal"].update(
             api_command_ms_p50=p50.as_json(), api_command_ms_p95=p95.as_json(),
@@ -330,8 +358,10 @@ async def run(client: Client, address: str, s: Sizes, out: dict, notes: list[str
                         "update + ApplicationReceived append + status query), real HTTP "
                         "(uvicorn, in-process), worker in-process",
         )
-        lc_intake = await intake(stack, s.intake_applicants, s.reps)
+        lc_intake = await intake(stack, s.intake_applicants, s.reps, s.warmup)
+        lap("intake")
         lc_campaigns = await campaigns_per_minute(client, s)
+        lap("campaigns")
         out["lifecycle"] = {
             "campaigns_per_minute": lc_campaigns.as_json(),
             "campaigns_per_rep": s.lifecycle_campaigns,
@@ -340,3 +370,5 @@ async def run(client: Client, address: str, s: Sizes, out: dict, notes: list[str
             "intake_concurrency": 8,
         }
         out["national_year_s"] = await national_year(client, s)
+        lap("national_year")
+    out["temporal"]["parts_s"] = parts

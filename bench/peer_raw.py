@@ -50,16 +50,73 @@ INSERT_MANY = (
 )
 
 
+# When Ninyo's schema is in the database, the raw table is a copy of its ``events`` table
+# (columns, generated columns, defaults, constraints and indexes; LIKE copies no foreign
+# keys) with a sequence for the position; rows carry the same JSON texts, hashes empty.
+MIRROR_DDL = """
+CREATE TABLE raw_events (LIKE events INCLUDING ALL);
+CREATE SEQUENCE raw_events_position OWNED BY raw_events.position;
+ALTER TABLE raw_events ALTER COLUMN position SET DEFAULT nextval('raw_events_position');
+"""
+# How the event's JSON is stored, by the columns Ninyo's table has (the schema moved while
+# this was written): two canonical texts, one payload text, or jsonb columns.
+_JSON_LAYOUTS = {
+    ("data_json", "metadata_json"): "two texts",
+    ("payload",): "one text",
+}
+
+
+def _mirror_inserts(columns: tuple[str, ...]) -> tuple[str, str]:
+    cols = ", ".join(columns)
+    params = ", ".join(f"${5 + i}" for i in range(len(columns)))
+    arrays = ", ".join(f"${5 + i}::text[]" for i in range(len(columns)))
+    names = ", ".join(f"j{i}" for i in range(len(columns)))
+    single = (
+        "INSERT INTO raw_events (stream_id, stream_type, version, event_id, type,"
+        f" schema_version, {cols}, recorded_at, prev_hash, hash) VALUES ($1, 'recruitment',"
+        f" $2, $3, $4, 1, {params}, now(), '', '')"
+    )
+    many = (
+        "INSERT INTO raw_events (stream_id, stream_type, version, event_id, type,"
+        f" schema_version, {cols}, recorded_at, prev_hash, hash) SELECT $1, 'recruitment', v,"
+        f" e, $2, 1, {names}, now(), '', ''"
+        f" FROM unnest($3::int[], $4::uuid[], {arrays}) AS t(v, e, {names})"
+    )
+    return single, many  # single: $1 stream, $2 version, $3 id, $4 type; many: $2 type
+
+
 class RawPeer:
-    def __init__(self, conn: asyncpg.Connection):
+    def __init__(self, conn: asyncpg.Connection, json_columns: tuple[str, ...] = ()):
         self.conn = conn
+        self.json_columns = json_columns  # () = own table with jsonb data/metadata
         self._streams = 0
+        if json_columns:
+            self._insert, self._insert_many_sql = _mirror_inserts(json_columns)
+
+    @property
+    def mirror(self) -> bool:
+        return bool(self.json_columns)
 
     @classmethod
     async def connect(cls, dsn: str) -> RawPeer:
+        """Call after Ninyo's store created its schema, to mirror its table."""
         conn = await asyncpg.connect(dsn)
+        present = {r["column_name"] for r in await conn.fetch(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'events' AND is_generated = 'NEVER'")}
+        for columns in _JSON_LAYOUTS:
+            if set(columns) <= present:
+                await conn.execute(MIRROR_DDL)
+                return cls(conn, columns)
         await conn.execute(DDL)
         return cls(conn)
+
+    @property
+    def schema(self) -> str:
+        if self.mirror:
+            return ("copy of Ninyo's events table (LIKE events INCLUDING ALL: generated "
+                    f"columns and indexes, no foreign keys), JSON in {', '.join(self.json_columns)}")
+        return "own table with the columns and indexes of Ninyo's"
 
     async def close(self) -> None:
         await self.conn.close()
@@ -68,8 +125,19 @@ class RawPeer:
         self._streams += 1
         return f"raw:{self._streams}:{uuid.uuid4().hex[:8]}"
 
-    @staticmethod
-    def _row(stream: str, version: int, i: int) -> tuple:
+    def _texts(self, i: int) -> tuple[str, ...]:
+        """The event's JSON in the mirrored table's layout."""
+        def canon(v) -> str:
+            return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+        data, meta = application_data(i), metadata()
+        if self.json_columns == ("payload",):
+            return (canon({"data": data, "metadata": meta}),)
+        return canon(data), canon(meta)
+
+    def _row(self, stream: str, version: int, i: int) -> tuple:
+        if self.mirror:
+            return (stream, version, uuid.uuid4(), EVENT_TYPE, *self._texts(i))
         return (stream, version, uuid.uuid4(), EVENT_TYPE,
                 json.dumps(application_data(i), ensure_ascii=False), json.dumps(metadata()))
 
@@ -78,10 +146,17 @@ class RawPeer:
         with Timer() as t:
             for v in range(1, n + 1):
                 async with self.conn.transaction():
-                    await self.conn.execute(INSERT, *self._row(stream, v, v))
+                    await self.conn.execute(self._insert if self.mirror else INSERT,
+                                            *self._row(stream, v, v))
         return n, t.seconds
 
     async def _insert_many(self, stream: str, versions: list[int]) -> None:
+        if self.mirror:
+            texts = list(zip(*(self._texts(v) for v in versions), strict=True))
+            await self.conn.execute(
+                self._insert_many_sql, stream, EVENT_TYPE, versions,
+                [uuid.uuid4() for _ in versions], *[list(t) for t in texts])
+            return
         await self.conn.execute(
             INSERT_MANY, stream, EVENT_TYPE, versions, [uuid.uuid4() for _ in versions],
             [json.dumps(application_data(v), ensure_ascii=False) for v in versions],

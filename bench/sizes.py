@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class Sizes:
     mode: str
     reps: int = 5
+    warmup: int = 1              # untimed runs before the repetitions (0 only in tiny)
     single_n: int = 300          # events per repetition, one per transaction
     batch_batches: int = 20      # transactions of 100 events per repetition
     concurrent_writers: int = 8
@@ -29,14 +30,14 @@ class Sizes:
 
 FULL = Sizes(mode="full")
 QUICK = Sizes(
-    mode="quick", single_n=60, batch_batches=4, concurrent_per_writer=10,
-    verify_n=10_000, sqlite_single_n=60, sqlite_batch_batches=4, temporal_commands=50,
-    lifecycle_campaigns=2, lifecycle_applicants=2, intake_applicants=60, national_m=20,
+    mode="quick", single_n=40, batch_batches=3, concurrent_per_writer=5,
+    verify_n=5_000, sqlite_single_n=40, sqlite_batch_batches=3, temporal_commands=50,
+    lifecycle_campaigns=1, lifecycle_applicants=2, intake_applicants=50, national_m=20,
 )
 TINY = Sizes(
-    mode="tiny", reps=5, single_n=5, batch_batches=1, concurrent_per_writer=2, read_n=100,
-    as_of_n=50, verify_n=500, sqlite_single_n=5, sqlite_batch_batches=1, temporal_commands=10,
-    lifecycle_campaigns=1, lifecycle_applicants=2, intake_applicants=10, national_m=2,
-    national_applicants=3,
+    mode="tiny", reps=5, warmup=0, single_n=3, batch_batches=1, concurrent_per_writer=1, read_n=50,
+    as_of_n=20, verify_n=300, sqlite_single_n=3, sqlite_batch_batches=1, temporal_commands=10,
+    lifecycle_campaigns=1, lifecycle_applicants=1, intake_applicants=10, national_m=1,
+    national_applicants=2,
 )
 MODES = {"full": FULL, "quick": QUICK, "tiny": TINY}

@@ -44,11 +44,13 @@ async def _postgres(db: Database, s: Sizes, notes: list[str]) -> dict:
     why = peer_ninyo.available()
     if why:
         notes.append(f"Ninyo store figures pending: {why}")
-    raw = await RawPeer.connect(db.dsn)
-    es = EventsourcingPeer(db, pool_size=s.concurrent_writers)
     ninyo = None if why else await peer_ninyo.NinyoPeer.connect(db.sqlalchemy_url)
+    raw = await RawPeer.connect(db.dsn)  # after Ninyo's schema exists: it mirrors it
+    es = EventsourcingPeer(db, pool_size=s.concurrent_writers)
     try:
-        return await _postgres_peers(raw, es, ninyo, s, notes)
+        out = await _postgres_peers(raw, es, ninyo, s, notes)
+        out["raw_table"] = raw.schema
+        return out
     finally:
         es.close()
         await raw.close()
@@ -76,15 +78,16 @@ async def _postgres_peers(raw, es, ninyo, s: Sizes, notes: list[str]) -> dict:
     record("append_single", await rates(peers(
         ninyo=ninyo and (lambda: ninyo.append_single(s.single_n)),
         eventsourcing=_sync(es.append_single, s.single_n),
-        raw=lambda: raw.append_single(s.single_n)), reps), ("ninyo", "eventsourcing", "raw"))
+        raw=lambda: raw.append_single(s.single_n)), reps, s.warmup), ("ninyo", "eventsourcing", "raw"))
     record("append_batch", await rates(peers(
         ninyo=ninyo and (lambda: ninyo.append_batch(s.batch_batches)),
         eventsourcing=_sync(es.append_batch, s.batch_batches),
-        raw=lambda: raw.append_batch(s.batch_batches)), reps), ("ninyo", "eventsourcing", "raw"))
+        raw=lambda: raw.append_batch(s.batch_batches)), reps, s.warmup), ("ninyo", "eventsourcing", "raw"))
     w, k = s.concurrent_writers, s.concurrent_per_writer
     record("append_concurrent", await rates(peers(
         ninyo=ninyo and (lambda: ninyo.append_concurrent(w, k)),
-        eventsourcing=_sync(es.append_concurrent, w, k)), reps), ("ninyo", "eventsourcing"))
+        eventsourcing=_sync(es.append_concurrent, w, k)), reps, s.warmup),
+           ("ninyo", "eventsourcing"))
     out["append_concurrent"]["writers"] = w
 
     # read + fold one stream of read_n events
@@ -100,7 +103,7 @@ async def _postgres_peers(raw, es, ninyo, s: Sizes, notes: list[str]) -> dict:
         read_peers["ninyo"] = lambda: ninyo.read_stream(domain_stream, fold)
         read_peers["ninyo_same_events"] = lambda: ninyo.read_stream(
             bench_stream, peer_ninyo.trivial_fold)
-    record("read_stream", await rates(read_peers, reps),
+    record("read_stream", await rates(read_peers, reps, s.warmup),
            ("ninyo", "eventsourcing", "raw", "ninyo_same_events"))
     out["read_stream"].update(
         events=s.read_n, fold=fold_desc,
@@ -113,7 +116,8 @@ async def _postgres_peers(raw, es, ninyo, s: Sizes, notes: list[str]) -> dict:
         return out
     stream = await ninyo.fill(s.as_of_n, make_events=make_events)
     instant = await ninyo.instant_of(stream, s.as_of_n // 2)
-    out["as_of_ms"] = {"ninyo": _fig(await millis(lambda: ninyo.as_of(stream, instant, fold), reps)),
+    as_of = await millis(lambda: ninyo.as_of(stream, instant, fold), reps, s.warmup)
+    out["as_of_ms"] = {"ninyo": _fig(as_of),
                        "stream_events": s.as_of_n, "as_of_version": s.as_of_n // 2,
                        "fold": fold_desc}
     out["verify"] = await _verify(s, notes)
@@ -129,13 +133,13 @@ async def _verify(s: Sizes, notes: list[str]) -> dict:
             per_stream = 1000
             for _ in range(max(1, s.verify_n // per_stream)):
                 await ninyo.fill(min(per_stream, s.verify_n), batch=500)
-            fig = await rate(ninyo.verify, s.reps)
+            fig = await rate(ninyo.verify, s.reps, s.warmup)
         finally:
             await ninyo.close()
         raw = await RawPeer.connect(db.dsn)
         try:
             table = peer_ninyo.events_table()
-            raw_fig = await rate(lambda: raw.read_all(table=table), s.reps)
+            raw_fig = await rate(lambda: raw.read_all(table=table), s.reps, s.warmup)
         finally:
             await raw.close()
         return {"ninyo": fig.as_json(), "raw": raw_fig.as_json(), "events": s.verify_n}
@@ -151,8 +155,10 @@ async def run_sqlite(s: Sizes, notes: list[str]) -> dict:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         ninyo = await peer_ninyo.NinyoPeer.connect(url)
         try:
-            single = await rate(lambda: ninyo.append_single(s.sqlite_single_n), s.reps)
-            batch = await rate(lambda: ninyo.append_batch(s.sqlite_batch_batches), s.reps)
+            single = await rate(lambda: ninyo.append_single(s.sqlite_single_n), s.reps,
+                                s.warmup)
+            batch = await rate(lambda: ninyo.append_batch(s.sqlite_batch_batches), s.reps,
+                               s.warmup)
         finally:
             await ninyo.close()
     return {"append_single": {"ninyo": single.as_json()}, "append_batch": {"ninyo": batch.as_json()}}

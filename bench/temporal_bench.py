@@ -27,7 +27,7 @@ async def run_temporal(s: Sizes, notes: list[str]) -> dict:
     t0 = time.perf_counter()
     async with dev_server() as (client, address, started):
         out["temporal"]["dev_server_start_s"] = round(started, 2)
-        samples = await update_rtt(client, s.temporal_commands)
+        samples = await update_rtt(client, s.temporal_commands, warmup=10 * s.warmup)
         p50, p95 = percentile_figures(samples, s.reps)
         out["temporal"].update(update_rtt_ms_p50=p50.as_json(), update_rtt_ms_p95=p95.as_json(),
                                commands=s.temporal_commands)
