@@ -77,7 +77,7 @@ async def advance(env, duration) -> None:
     for _ in range(3):
         try:
             await env.client.test_service.unlock_time_skipping_with_sleep(
-                req, timeout=timedelta(seconds=8)
+                req, timeout=timedelta(seconds=40)
             )
             return
         except RPCError:
