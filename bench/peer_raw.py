@@ -185,12 +185,16 @@ class RawPeer:
         return len(rows), t.seconds
 
     async def read_all(self, table: str = "raw_events") -> tuple[int, float]:
-        """A plain, ordered read of every row of ``table`` (the baseline for whole-log
-        verification), streamed through a server-side cursor like a verifier would."""
+        """A plain, ordered read of every row of ``table`` — its stored columns, not the
+        ones the database generates from them — streamed through a server-side cursor
+        (the baseline for whole-log verification)."""
+        columns = [r["column_name"] for r in await self.conn.fetch(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = $1"
+            " AND is_generated = 'NEVER' ORDER BY ordinal_position", table)]
+        query = f"SELECT {', '.join(columns)} FROM {table} ORDER BY position"
         n = 0
         with Timer() as t:
             async with self.conn.transaction():
-                cur = self.conn.cursor(f"SELECT * FROM {table} ORDER BY position", prefetch=2000)
-                async for _row in cur:
+                async for _row in self.conn.cursor(query, prefetch=2000):
                     n += 1
         return n, t.seconds

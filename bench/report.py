@@ -119,7 +119,7 @@ def write_markdown(results: dict, path: Path, chart_name: str) -> None:
         f"Auditor's state *as of* an instant on a {as_of.get('stream_events', '?')}-event stream "
         f"(Ninyo): {_cell(as_of.get('ninyo'), 2)} ms.",
         f"Verification over {_fmt((results.get('verify') or {}).get('events'))} events; the raw "
-        "column is a plain ordered read of the same rows.",
+        "column is a plain ordered read of the same rows (their stored columns, via a cursor).",
         "",
         "## Temporal",
         "",
