@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     for t in results["targets"]:
         status = {True: "met", False: "NOT MET", None: "pending"}[t["met"]]
         print(f"  {status:8} {t['target']}  ({t['value']})")
+    ny = results.get("national_year_s") or {}
+    if ny.get("extrapolated_1741_s") is not None:
+        print(f"national year: {ny['seconds']['median']:.1f} s for M={ny['m']} municipalities; "
+              f"extrapolated to 1,741 municipalities: {ny['extrapolated_1741_s']:,.0f} s "
+              f"({ny['extrapolated_1741_s'] / 60:.0f} min)")
     if unmet or pending:
         print(f"{len(unmet)} target(s) not met, {len(pending)} pending", file=sys.stderr)
     return 0

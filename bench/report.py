@@ -74,10 +74,15 @@ def _temporal_lines(results: dict) -> list[str]:
     lc = results.get("lifecycle") or {}
     ny = results.get("national_year_s") or {}
     lines += ["", "| Lifecycle on the dev server | Value |", "|---|---:|",
-              f"| Complete campaigns per minute | {_cell(lc.get('campaigns_per_minute'), 1)} |",
-              f"| Applicant intake per second (one campaign of {lc.get('applicants', '?')}) "
+              f"| Complete campaigns per minute ({lc.get('campaigns_per_rep', '?')} at once, "
+              f"{lc.get('applicants_per_campaign', '?')} applicants each, define → appoint) "
+              f"| {_cell(lc.get('campaigns_per_minute'), 1)} |",
+              f"| Applicant intake per second (one campaign of {lc.get('applicants', '?')}, "
+              f"{lc.get('intake_concurrency', '?')} officers at once) "
               f"| {_cell(lc.get('intake_per_second'), 1)} |",
               f"| National year: wall seconds for M={ny.get('m', '?')} municipalities "
+              f"({ny.get('applicants_per_campaign', '?')} applicants, appointment, 12 costs, "
+              f"claim; {ny.get('commands_per_run', '?')} commands; one run) "
               f"| {_cell(ny.get('seconds'), 1)} |",
               f"| … extrapolated to 1,741 municipalities (s) "
               f"| {_fmt(ny.get('extrapolated_1741_s'))} |"]
