@@ -73,9 +73,6 @@ events = sa.Table(
     sa.Column("recorded_at", UTCDateTime(), nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
-    # position - 1 / version - 1 (NULL for the first): foreign keys to the predecessor.
-    sa.Column("prev_position", position_type(), nullable=True),
-    sa.Column("prev_version", sa.Integer(), nullable=True),
     sa.UniqueConstraint("event_id", name="uq_events_event_id"),
     sa.UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
     sa.Index("ix_events_municipality", "municipality", "position"),

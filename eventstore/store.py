@@ -20,15 +20,14 @@ with explicit positions ``head + 1 ...``:
 * In both, writers of one process first queue on an asyncio lock (cheaper than queueing in
   the database, and no busy-wait sleeps on SQLite).
 
-The head (position, hash, instant) a store committed or read last is cached, so an append
-is usually just *lock + multi-row INSERT* (the "optimistic" path). The schema makes a stale
-cache harmless: ``prev_position`` / ``prev_version`` are foreign keys to the predecessor
-(CHECKed to be ``position - 1`` / ``version - 1``), so the database itself accepts an event
-only right after a committed head and right after the stream's previous version; with the
-position primary key and the unique (stream_id, version) and event id, a stale head, a
-wrong ``expected_version``, a retry or a person key that exists raises IntegrityError, and
-the append runs again on the full path: lock, read head + stream version + stored ids in
-one statement, then insert (or raise :class:`ConcurrencyError`, or answer the retry).
+The head (position, hash, instant) a store committed or read last, and the versions of the
+streams it wrote or read, are cached, so an append whose ``expected_version`` is the cached
+version of its stream (or 0) is usually just *lock + multi-row INSERT* (the "optimistic"
+path). A stale cache is harmless: it can only be *behind* the database (the log and the
+streams only grow), so the insert then hits the position primary key or the unique
+(stream_id, version) - as do a retry (event id) and a person whose key exists - and the
+append runs again on the full path: lock, read head + stream version + stored ids in one
+statement, then insert (or raise :class:`ConcurrencyError`, or answer the retry).
 
 Cost: the store has **single-writer throughput**. Appends across all streams run one at a
 time; each holds the lock for two round trips (lock, insert) plus its COMMIT (the WAL
@@ -128,7 +127,7 @@ _INSERT = E.insert().returning(E.c.position)
 _INSERT_KEYS = K.insert().returning(K.c.person_id)
 _LOCKED_ATTEMPTS = 5
 _MICROSECOND = timedelta(microseconds=1)
-_KEY_CACHE_SIZE = 50_000
+_CACHE_SIZE = 50_000  # entries per cache (stream versions, person keys)
 _STREAM_VERSION = sa.select(sa.func.coalesce(sa.func.max(E.c.version), 0)).where(
     E.c.stream_id == sa.bindparam("sid")
 )
@@ -185,6 +184,7 @@ class EventStore:
         self._local_lock = asyncio.Lock()
         self._head: tuple[int, str, datetime] | None = None  # last committed head seen
         self._key_cache: dict[str, bytes] = {}  # person id -> data key (encryption only)
+        self._versions: dict[str, int] = {}  # stream id -> a version it had (committed)
         self._signer = Ed25519PrivateKey.from_private_bytes(signing_key)
         self.public_key = base64.b64encode(
             self._signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -313,7 +313,13 @@ class EventStore:
         personal = self._personal_plan(prepared)
 
         async with self._local_lock:
-            if self._head is not None and expected_version is not None:
+            if self._head is not None and (
+                expected_version == 0
+                or (
+                    expected_version is not None
+                    and self._versions.get(stream_id) == expected_version
+                )
+            ):
                 try:
                     return await self._append_optimistic(
                         stream_id, expected_version, prepared, stream_type, personal
@@ -339,12 +345,11 @@ class EventStore:
     ) -> AppendResult:
         """Lock, then insert at the head this store last saw, skipping the state read.
 
-        If another store appended meanwhile, or the version is wrong, the schema refuses:
-        the position primary key and the ``prev_position`` foreign key accept nothing but
-        ``head + 1`` after a committed head; ``uq_events_stream_version`` and the
-        ``prev_version`` foreign key refuse a wrong ``expected_version``; the event id and
-        person key unique constraints refuse retries and unknown persons. Any of those raises
-        IntegrityError and the caller falls back to the full path, which explains.
+        Only called when ``expected_version`` is 0 or this store's cached version of the
+        stream. Caches lag the database, never lead it, so if another store appended
+        meanwhile the position primary key or ``uq_events_stream_version`` refuses the
+        insert; the event id and person key unique constraints refuse retries and persons
+        with a key. IntegrityError sends the caller to the full path, which explains.
         """
         head_pos, head_hash, head_at = self._head
         async with self._write_engine.begin() as conn:
@@ -356,7 +361,7 @@ class EventStore:
                 prepared, datas,
             )  # fmt: skip
             await conn.execute(_INSERT, rows)
-        self._advance(rows, fresh)
+        self._advance(stream_id, rows, fresh)
         return AppendResult(version=expected_version + len(rows), positions=positions)
 
     async def _append_locked(
@@ -373,6 +378,7 @@ class EventStore:
             if n_stored:
                 return await self._already_stored(conn, stream_id, ids)
             actual = stream_ver or 0
+            self._remember_version(stream_id, actual)
             if expected_version is not None and actual != expected_version:
                 raise ConcurrencyError(
                     actual, stream_id=stream_id, expected_version=expected_version
@@ -383,7 +389,7 @@ class EventStore:
                 prepared, datas,
             )  # fmt: skip
             await conn.execute(_INSERT, rows)
-        self._advance(rows, fresh)
+        self._advance(stream_id, rows, fresh)
         return AppendResult(version=actual + len(rows), positions=positions)
 
     @staticmethod
@@ -422,8 +428,6 @@ class EventStore:
                     "recorded_at": now,
                     "prev_hash": prev,
                     "hash": h,
-                    "prev_position": pos - 1 if pos > 1 else None,
-                    "prev_version": version - 1 if version > 1 else None,
                 }
             )
             positions.append(pos)
@@ -434,12 +438,20 @@ class EventStore:
         if self._head is None or position > self._head[0]:
             self._head = (position, hash_, recorded_at)
 
-    def _advance(self, rows: list[dict], fresh_keys: dict[str, bytes]) -> None:
-        """After a commit: remember the new head and the person keys now stored."""
+    def _remember_version(self, stream_id: str, version: int) -> None:
+        versions = self._versions
+        if version > versions.get(stream_id, -1):
+            if len(versions) >= _CACHE_SIZE:
+                versions.clear()
+            versions[stream_id] = version
+
+    def _advance(self, stream_id: str, rows: list[dict], fresh_keys: dict[str, bytes]) -> None:
+        """After a commit: remember the new head, stream version and person keys stored."""
         last = rows[-1]
         self._remember_head(last["position"], last["hash"], last["recorded_at"])
+        self._remember_version(stream_id, last["version"])
         if fresh_keys:
-            if len(self._key_cache) + len(fresh_keys) > _KEY_CACHE_SIZE:
+            if len(self._key_cache) + len(fresh_keys) > _CACHE_SIZE:
                 self._key_cache.clear()
             self._key_cache.update(fresh_keys)
 
@@ -529,7 +541,9 @@ class EventStore:
     # ------------------------------------------------------------------ reads
     async def stream_version(self, stream_id: str) -> int:
         async with self._read_engine.connect() as conn:
-            return (await conn.execute(_STREAM_VERSION, {"sid": stream_id})).scalar_one()
+            version = (await conn.execute(_STREAM_VERSION, {"sid": stream_id})).scalar_one()
+        self._remember_version(stream_id, version)
+        return version
 
     async def read_stream(
         self, stream_id: str, up_to_version: int | None = None
@@ -537,7 +551,10 @@ class EventStore:
         stmt = sa.select(*_COLUMNS).where(E.c.stream_id == stream_id)
         if up_to_version is not None:
             stmt = stmt.where(E.c.version <= up_to_version)
-        return await self._load(stmt.order_by(E.c.version))
+        events = await self._load(stmt.order_by(E.c.version))
+        if events:  # the usual prelude to an append with expected_version = this
+            self._remember_version(stream_id, events[-1].version)
+        return events
 
     async def read_stream_as_of(self, stream_id: str, instant: datetime) -> list[RecordedEvent]:
         """The stream as it was at ``instant`` (events recorded at or before it)."""

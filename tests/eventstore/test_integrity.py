@@ -33,7 +33,7 @@ async def fill(store, n: int = N) -> None:
 def _content(row) -> dict:
     """Every column of a stored row except its position (what a swap exchanges)."""
     d = dict(row._mapping)
-    for k in ("position", "prev_position", "data", "metadata", "municipality"):  # generated
+    for k in ("position", "data", "metadata", "municipality"):  # position, generated
         d.pop(k)
     return d
 
@@ -118,7 +118,7 @@ async def test_verify_detects_two_swapped_rows(store, db_url):
         a, b = _content(rows[3]), _content(rows[6])
 
         async def swap(c):
-            parked = {**a, "event_id": uuid4(), "version": 10_000, "prev_version": 9_999}
+            parked = {**a, "event_id": uuid4(), "version": 10_000}
             await c.execute(E.update().where(E.c.position == 3).values(**parked))
             await c.execute(E.update().where(E.c.position == 6).values(**a))
             await c.execute(E.update().where(E.c.position == 3).values(**b))

@@ -64,29 +64,10 @@ def upgrade() -> None:
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("prev_hash", sa.String(64), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
-        # Links that make "gap-free, in order" a schema invariant: an event can only be
-        # inserted after its predecessor in the log (and in its stream) exists, and a
-        # position can only commit after the one before it did.
-        sa.Column("prev_position", position_type, nullable=True),
-        sa.Column("prev_version", sa.Integer(), nullable=True),
         sa.UniqueConstraint("event_id", name="uq_events_event_id"),
         sa.UniqueConstraint("stream_id", "version", name="uq_events_stream_version"),
-        sa.CheckConstraint(
-            "(position = 1 AND prev_position IS NULL) OR (position > 1 AND prev_position = position - 1)",
-            name="ck_events_prev_position",
-        ),
-        sa.CheckConstraint(
-            "(version = 1 AND prev_version IS NULL) OR (version > 1 AND prev_version = version - 1)",
-            name="ck_events_prev_version",
-        ),
-        sa.ForeignKeyConstraint(
-            ["prev_position"], ["events.position"], name="fk_events_prev_position"
-        ),
-        sa.ForeignKeyConstraint(
-            ["stream_id", "prev_version"],
-            ["events.stream_id", "events.version"],
-            name="fk_events_prev_version",
-        ),
+        sa.CheckConstraint("position >= 1", name="ck_events_position"),
+        sa.CheckConstraint("version >= 1", name="ck_events_version"),
     )
     op.create_index("ix_events_municipality", "events", ["municipality", "position"])
     op.create_index("ix_events_type", "events", ["type", "position"])
