@@ -66,6 +66,12 @@ def _temporal_lines(results: dict) -> list[str]:
              "|---|---:|"]
     for key, title in (("update_rtt_ms_p50", "Bare Temporal update, p50"),
                        ("update_rtt_ms_p95", "Bare Temporal update, p95"),
+                       ("update_activity_rtt_ms_p50", "Update awaiting a no-op activity, p50"),
+                       ("update_activity_rtt_ms_p95", "Update awaiting a no-op activity, p95"),
+                       ("update_local_activity_rtt_ms_p50",
+                        "Update awaiting a no-op local activity, p50"),
+                       ("update_local_activity_rtt_ms_p95",
+                        "Update awaiting a no-op local activity, p95"),
                        ("api_command_ms_p50", "HR command through the HTTP API, p50"),
                        ("api_command_ms_p95", "HR command through the HTTP API, p95")):
         lines.append(f"| {title} | {_cell(t.get(key), 1)} |")

@@ -31,6 +31,14 @@ async def run_temporal(s: Sizes, notes: list[str]) -> dict:
         p50, p95 = percentile_figures(samples, s.reps)
         out["temporal"].update(update_rtt_ms_p50=p50.as_json(), update_rtt_ms_p95=p95.as_json(),
                                commands=s.temporal_commands)
+        # what writing events costs the engine: the same update awaiting a no-op activity
+        # (Ninyo's append_events is one) or a no-op local activity
+        for mode in ("activity", "local_activity"):
+            n = max(2 * s.reps, s.temporal_commands // 2)  # context, not a target: fewer
+            samples = await update_rtt(client, n, 5 * s.warmup, mode)
+            p50, p95 = percentile_figures(samples, s.reps)
+            out["temporal"][f"update_{mode}_rtt_ms_p50"] = p50.as_json()
+            out["temporal"][f"update_{mode}_rtt_ms_p95"] = p95.as_json()
         try:
             from bench import ninyo_flows
         except Exception as exc:  # noqa: BLE001 - the workflows/API may not have landed

@@ -15,7 +15,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from bench.bare_workflow import BareWorkflow
+from bench.bare_workflow import BareWorkflow, noop
 from bench.stats import percentile
 from ninyo import temporal_bins
 
@@ -77,11 +77,14 @@ async def dev_server(payload_key: bytes | None = None) -> AsyncIterator[tuple[Cl
         await env.shutdown()
 
 
-async def update_rtt(client: Client, n: int, warmup: int = 10) -> list[float]:
-    """Milliseconds of ``n`` sequential bare updates on one running workflow."""
-    async with Worker(client, task_queue=BARE_QUEUE, workflows=[BareWorkflow]):
+async def update_rtt(client: Client, n: int, warmup: int = 10, mode: str = "bare") -> list[float]:
+    """Milliseconds of ``n`` sequential updates on one running workflow; ``mode``: "bare"
+    (the handler only counts), "activity" or "local_activity" (it awaits a no-op one)."""
+    async with Worker(client, task_queue=BARE_QUEUE, workflows=[BareWorkflow],
+                      activities=[noop]):
         handle = await client.start_workflow(
-            BareWorkflow.run, id=f"bench-bare-{uuid.uuid4().hex[:8]}", task_queue=BARE_QUEUE
+            BareWorkflow.run, mode, id=f"bench-bare-{uuid.uuid4().hex[:8]}",
+            task_queue=BARE_QUEUE,
         )
         for _ in range(warmup):
             await handle.execute_update(BareWorkflow.bump, "warm-up")
