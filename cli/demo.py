@@ -299,6 +299,7 @@ class TemporalServer:
     address: str
     ui_url: str | None
     started_here: bool
+    namespace: str = "default"
 
 
 @asynccontextmanager
@@ -312,7 +313,7 @@ async def temporal_server(settings: Any, console: Console) -> AsyncIterator[Temp
     if _port_open(host, port):
         ui = f"http://127.0.0.1:{settings.temporal_ui_port}"
         console.print(f"Temporal: using the server at [bold]{settings.temporal_address}[/]")
-        yield TemporalServer(settings.temporal_address, ui, False)
+        yield TemporalServer(settings.temporal_address, ui, False, settings.temporal_namespace)
         return
     ui_port = settings.temporal_ui_port
     if _port_open("127.0.0.1", ui_port):
@@ -320,22 +321,25 @@ async def temporal_server(settings: Any, console: Console) -> AsyncIterator[Temp
     with tempfile.TemporaryDirectory(prefix="ninyo-demo-temporal-") as tmp:
         args = dev_server_args(os.path.join(tmp, "temporal.db"), port, ui_port,
                                settings.temporal_namespace)
-        proc = subprocess.Popen(args, start_new_session=True, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+        log_path = os.path.join(tmp, "temporal.log")  # a file: an unread pipe could fill up
+        log = open(log_path, "wb")  # noqa: SIM115 - closed in the finally below
+        proc = subprocess.Popen(args, start_new_session=True, stdout=log, stderr=log)
         try:
             with console.status(f"starting a Temporal dev server on {settings.temporal_address} "
                                 "(SQLite in a temp dir)"):
                 deadline = time.monotonic() + 60
                 while not _port_open(host, port):
                     if proc.poll() is not None:
-                        err = proc.stderr.read().decode(errors="replace")[-800:] if proc.stderr else ""
+                        with open(log_path, "rb") as fh:
+                            err = fh.read().decode(errors="replace")[-800:]
                         raise DemoError(f"the Temporal dev server exited ({proc.returncode}): {err}")
                     if time.monotonic() > deadline:
                         raise DemoError("the Temporal dev server did not open its port in 60 s")
                     await asyncio.sleep(0.2)
             console.print(f"Temporal: dev server started on [bold]{settings.temporal_address}[/] "
                           f"(UI http://127.0.0.1:{ui_port}; stopped at the end of the demo)")
-            yield TemporalServer(settings.temporal_address, f"http://127.0.0.1:{ui_port}", True)
+            yield TemporalServer(settings.temporal_address, f"http://127.0.0.1:{ui_port}", True,
+                                 settings.temporal_namespace)
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -344,6 +348,7 @@ async def temporal_server(settings: Any, console: Console) -> AsyncIterator[Temp
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()
+            log.close()
 
 
 async def _connect(settings: Any):
@@ -1004,8 +1009,9 @@ async def _report(console: Console, store: Any, run: Run, server: TemporalServer
         console.print(f"  [magenta]{r.get('code')}[/] {r.get('message')}")
     if server.ui_url:
         wf = quote(ids.campaign_id(run.code, run.campaign), safe="")
-        console.print(f"Temporal Web UI: [link]{server.ui_url}/namespaces/default/workflows[/]"
-                      f"  (campaign: {server.ui_url}/namespaces/default/workflows/{wf})"
+        ns = quote(server.namespace, safe="")
+        console.print(f"Temporal Web UI: [link]{server.ui_url}/namespaces/{ns}/workflows[/]"
+                      f"  (campaign: {server.ui_url}/namespaces/{ns}/workflows/{wf})"
                       + ("  — this dev server stops with the demo; `ninyo run` keeps one"
                          if server.started_here else ""))
     res = await store.verify()
