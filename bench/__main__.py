@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from pathlib import Path
 
-from bench.runner import run_all
+from bench.runner import render, run_all
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,9 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--results", type=Path, default=REPO / "bench" / "results" / "latest.json")
     ap.add_argument("--docs", type=Path, default=REPO / "docs",
                     help="directory for benchmarks.md and benchmarks.png")
+    ap.add_argument("--render-only", action="store_true",
+                    help="re-write benchmarks.md/.png from the --results file (no benchmarks)")
     ap.add_argument("--skip", action="append", default=[],
                     choices=["postgres", "sqlite", "temporal"], help="leave a part out")
     args = ap.parse_args(argv)
+    if args.render_only:
+        results = json.loads(args.results.read_text())
+        render(results, args.docs)
+        print(f"rendered {args.docs / 'benchmarks.md'} from {args.results}")
+        return 0
     results = asyncio.run(run_all(args.mode or "quick", args.results, args.docs, set(args.skip)))
     unmet = [t["target"] for t in results["targets"] if t["met"] is False]
     pending = [t["target"] for t in results["targets"] if t["met"] is None]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import platform
 import sys
@@ -67,6 +66,10 @@ async def run_all(mode: str, results_path: Path, docs_dir: Path,
                   skip: set[str] = frozenset()) -> dict:
     results = await collect(mode, skip)
     report.write_json(results, results_path)
-    await asyncio.to_thread(report.write_chart, results, docs_dir / "benchmarks.png")
-    report.write_markdown(results, docs_dir / "benchmarks.md", "benchmarks.png")
+    render(results, docs_dir)
     return results
+
+
+def render(results: dict, docs_dir: Path) -> None:
+    report.write_chart(results, docs_dir / "benchmarks.png")
+    report.write_markdown(results, docs_dir / "benchmarks.md", "benchmarks.png")

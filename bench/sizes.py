@@ -20,7 +20,7 @@ class Sizes:
     sqlite_single_n: int = 200
     sqlite_batch_batches: int = 10
     temporal_commands: int = 200  # split evenly over the repetitions
-    lifecycle_campaigns: int = 10  # complete campaigns run concurrently, per repetition
+    lifecycle_campaigns: int = 5   # complete campaigns run concurrently, per repetition
     lifecycle_applicants: int = 5  # applicants in each of those campaigns
     intake_applicants: int = 600   # applicants for the intake-rate campaign
     national_m: int = 200          # municipalities simulated through a fiscal year
