@@ -63,6 +63,7 @@ class CarriedCampaign(Msg):
     versions: dict[str, int]
     fired: list[str]
     screening_reminded: list[str]
+    deadline_set_at: dict[str, datetime] = Field(default_factory=dict)
     runs: int
 
 

@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import (
         SYSTEM,
         Actor,
+        CancelCampaign,
         ClosePosting,
         Command,
         DefineRole,
@@ -41,7 +42,15 @@ with workflow.unsafe.imports_passed_through():
         RecordReminder,
     )
     from domain.errors import RuleViolation
-    from domain.events import Appointed, DomainEvent, PostingCloseReason
+    from domain.events import (
+        Appointed,
+        DomainEvent,
+        PledgeRequested,
+        PostingCloseReason,
+        PostingDeadlineExtended,
+        PostingPublished,
+        Reposted,
+    )
     from domain.fiscal import JST, fiscal_year_of, japan_date
     from domain.recruitment import decide
     from domain.state import (
@@ -96,6 +105,9 @@ class RecruitmentWorkflow:
         self._writer = EventWriter(self._code, carried.versions if carried else None)
         self._timers = Timers(carried.fired if carried else ())
         self._screening_reminded: set[str] = set(carried.screening_reminded if carried else ())
+        # when each deadline was (re)set: a reminder due before that moment is never sent
+        # (a 5-day posting gets no "7 days left" reminder)
+        self._set_at: dict[str, datetime] = dict(carried.deadline_set_at if carried else {})
         self._runs = (carried.runs + 1) if carried else 1
         self._lock = asyncio.Lock()
         self._appointment_wf: str | None = None
@@ -157,6 +169,7 @@ class RecruitmentWorkflow:
                     versions=self._writer.versions,
                     fired=sorted(self._timers.fired),
                     screening_reminded=sorted(self._screening_reminded),
+                    deadline_set_at=self._set_at,
                     runs=self._runs,
                 )
             }
@@ -179,6 +192,10 @@ class RecruitmentWorkflow:
     def _validate_command(self, cmd: CampaignCommand) -> None:
         try:
             no_system_actor(cmd.actor)
+            if isinstance(cmd, CancelCampaign) and cmd.actor.role != "approver":
+                # the brief: a campaign is cancelled by the approver (domain allows any writer)
+                raise RuleViolation("AUTH-ROLE", "cancelling a campaign needs the role approver",
+                                    "actor.role")
             if isinstance(cmd, DefineRole) and cmd.campaign_id != self._campaign:
                 raise RuleViolation("STATE-CAMPAIGN-MISMATCH", "another campaign's id", "campaign_id")
             if self._ready:  # else the handler decides once the role is written
@@ -212,6 +229,10 @@ class RecruitmentWorkflow:
             await self._append(batch_stream, batch, actor)  # type: ignore[arg-type]
         for e in events:
             self._state = apply_recruitment(self._state, e)
+            if isinstance(e, PostingPublished | Reposted | PostingDeadlineExtended):
+                self._set_at["posting"] = e.at
+            elif isinstance(e, PledgeRequested):
+                self._set_at[f"pledge:{e.application_id}"] = e.at
         self._timers.poke()
         if self._state.stage is not stage_before:
             upsert_search_attributes(stage=self._state.stage.value)
@@ -283,8 +304,11 @@ class RecruitmentWorkflow:
             return out
         if s.posting_open and s.deadline is not None:
             deadline = s.deadline
+            set_at = self._set_at.get("posting")
             if now < deadline:
                 for before in slas.posting_reminders_before:
+                    if set_at is not None and deadline - before <= set_at:
+                        continue
                     kind = f"posting_deadline_{_days(before)}"
                     out.append(self._reminder(
                         deadline - before, kind, self._campaign, deadline, "R-POST-4",
@@ -318,7 +342,9 @@ class RecruitmentWorkflow:
                 offer is not None and offer.status is OfferStatus.accepted
                 and p is not None and not p.expired and p.unsigned
             ):
-                if now < p.deadline:
+                set_at = self._set_at.get(f"pledge:{app.application_id}")
+                remind_at = p.deadline - slas.pledge_reminder_before
+                if now < p.deadline and (set_at is None or remind_at > set_at):
                     out.append(self._reminder(
                         p.deadline - slas.pledge_reminder_before, "pledge_deadline",
                         app.application_id, p.deadline, "R-PLEDGE-3", "hr_officer",

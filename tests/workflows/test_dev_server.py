@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client
 
-from domain.commands import ClosePosting
+from domain.commands import ClosePosting, ConfirmReadinessItem
 from domain.events import PostingCloseReason
 from domain.state import ApplicationState
 from tests import pg
@@ -185,6 +185,8 @@ async def test_worker_killed_mid_campaign_campaign_completes_each_event_once(
         final = await asyncio.wait_for(h.result(), timeout=60)
         assert final.stage == "appointed"
         appointment = dev.client.get_workflow_handle("appointment:074061:ap1")
+        await appointment.execute_update("command", ConfirmReadinessItem(
+            actor=OFFICER, item=1, note="首長・職員で招へいの目的を共有"))  # waits for its first event
         await appointment.terminate("test over")
     finally:
         for p in (first, second):
@@ -202,4 +204,4 @@ async def test_worker_killed_mid_campaign_campaign_completes_each_event_once(
     ]
     assert len({e.event_id for e in events}) == len(events)
     ap_events = await pg_store.read_stream("appointment:074061:ap1")
-    assert [e.type for e in ap_events][:1] == ["Appointed"]
+    assert [e.type for e in ap_events] == ["Appointed", "ReadinessItemConfirmed"]
