@@ -55,6 +55,8 @@ from rich.progress import (
 )
 from rich.table import Column, Table
 
+from domain.fiscal import JST, FiscalYear, fiscal_year_of, japan_date
+
 # ---------------------------------------------------------------- the scenario's data
 
 MUNICIPALITY = {
@@ -74,6 +76,11 @@ GIVEN = ("健一", "美咲", "大輔", "由美", "翔太", "直子", "拓也", "
 COMPANIES = ("東北システム開発株式会社", "株式会社アオバ情報技術", "ふくしまITソリューションズ株式会社",
              "株式会社北都コンサルティング", "株式会社ネクストガバメント", "日本行政DX株式会社",
              "株式会社さくらデータサービス", "会津クラウド株式会社")
+
+
+def _today_jst() -> date:
+    """Today in Japan (dates of declarations, pledges, submissions; the fiscal year)."""
+    return japan_date(datetime.now(UTC))
 
 
 def applicant_names(n: int, seed: int = 74080) -> list[str]:
@@ -209,7 +216,7 @@ def application_body(a: Applicant) -> dict:
             "past_employers": [past],
             "side_jobs": [],
             "groups": [{"parent": None, "members": [c]} for c in companies],
-            "declared_on": datetime.now(UTC).date().isoformat(),
+            "declared_on": _today_jst().isoformat(),
         },
     }
 
@@ -442,7 +449,6 @@ async def _wait_until(console: Console, label: str, check: Callable[[], Awaitabl
 def demo_fiscal_years(today: date) -> list[int]:
     """Fiscal years, newest first, that have ended and that both the appointment (R-SUB-3)
     and the recruitment (R-SUB-4) measures of the policy table cover (R-SUB-7)."""
-    from domain.fiscal import fiscal_year_of
     from domain.policy import default_policy
 
     measures = default_policy().measures
@@ -501,12 +507,9 @@ class Demo:
                        appointment=f"{campaign}-advisor")
         self.base = f"/recruitments/{code}/{campaign}"
         self.applicants = roster(n, campaign)
-        today = datetime.now(UTC).date()
-        from domain.fiscal import fiscal_year_of
-
         self.term_start = date(fiscal_year, 4, 1)
         # the term runs past the current fiscal year, so the appointment is still active
-        self.term_end = date(fiscal_year_of(today) + 1, 3, 31)
+        self.term_end = date(fiscal_year_of(_today_jst()) + 1, 3, 31)
         self._deadline: datetime | None = None
         self._deadline_lock = asyncio.Lock()
 
@@ -686,7 +689,7 @@ class Demo:
         required = [p["item"] for p in state["pledges"]["required"]]
         rules = sorted({p["rule"] for p in state["pledges"]["required"]})
         await self.api.post(app + "/pledges", {"items": required,
-                                               "signed_on": now.date().isoformat()})
+                                               "signed_on": _today_jst().isoformat()})
         self.say(f"  offer accepted; {len(required)} pledge items signed ({', '.join(rules)}): "
                  + ", ".join(required))
         # the agency's success fee falls due on acceptance: a recruitment cost of the campaign
@@ -789,7 +792,7 @@ class Demo:
         self.run.assessment = view["assessment"] or {}
         self.say(f"  draft: {view['amount_yen']:,} yen")
         await self.api.post(path + "/approve", role="approver")
-        today = datetime.now(UTC).date()
+        today = _today_jst()
         await self.api.post(path + "/submission", {"submitted_on": today.isoformat()})
         view = await self.api.post(path + "/decision", {
             "decided_on": today.isoformat(), "granted_yen": view["amount_yen"]})
@@ -799,10 +802,6 @@ class Demo:
 
 
 # ---------------------------------------------------------------- the report
-
-
-PERSONAL_KEYS = {"name", "contact", "career_history", "profile", "conflict_of_interest",
-                 "appointee_name"}
 
 
 def _subject(e: Any) -> str:
@@ -871,7 +870,6 @@ def timeline_table(events: list) -> Table:
     """Time, actor, stream, type, subject and rule codes; runs of one event type by one actor
     on application streams (or of costs, readiness items, reminders) fold into one row."""
     from api.audit_views import rule_codes
-    from domain.fiscal import JST
 
     table = Table(title="Timeline (event store, global order)", header_style="bold")
     for col, kw in (("time (JST)", {"no_wrap": True}), ("actor", {"no_wrap": True}),
@@ -882,7 +880,7 @@ def timeline_table(events: list) -> Table:
     for e in events:
         actor = str(e.metadata.get("actor", ""))
         stream = e.stream_id.split(":", 1)[0]
-        codes = rule_codes({k: v for k, v in e.data.items() if k not in PERSONAL_KEYS})
+        codes = rule_codes(e.data)  # rule IDs only (R-...), never the text around them
         last = rows[-1] if rows else None
         if (last and (stream == "application" or e.type in GROUPED)
                 and (last["stream"], last["type"], last["actor"]) == (stream, e.type, actor)):
@@ -900,8 +898,6 @@ def timeline_table(events: list) -> Table:
 
 
 def assessment_table(a: dict, fy: int) -> Table:
-    from domain.fiscal import FiscalYear
-
     label = f"FY{fy} (令和{FiscalYear(fy).reiwa}年度)"
     table = Table(title=f"Special allocation tax (特別交付税) — {MUNICIPALITY['name']} {label}",
                   header_style="bold")
@@ -947,7 +943,7 @@ async def _demo(n: int, pace: Pace, console: Console) -> int:
     try:
         async with temporal_server(settings, console) as server:
             client = await _connect(settings)
-            years = demo_fiscal_years(datetime.now(UTC).date())
+            years = demo_fiscal_years(_today_jst())
             fy = None
             for candidate in years:
                 if await _year_is_free(store, client, MUNICIPALITY["code"], candidate):
