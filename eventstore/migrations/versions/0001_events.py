@@ -33,7 +33,7 @@ GENERATED = {
 
 
 def upgrade() -> None:
-    generated = GENERATED[op.get_bind().dialect.name]
+    generated = GENERATED[op.get_context().dialect.name]
     json_type = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
     position_type = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     op.create_table(
