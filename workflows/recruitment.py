@@ -30,6 +30,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.models import RenderedDocument, RenderPostingInput
     from domain.commands import (
         SYSTEM,
         Actor,
@@ -74,6 +75,8 @@ with workflow.unsafe.imports_passed_through():
     )
 
 from workflows.common import (
+    STORE_RETRY,
+    STORE_TIMEOUT,
     Due,
     EventWriter,
     Timers,
@@ -239,6 +242,10 @@ class RecruitmentWorkflow:
         for e in events:
             if isinstance(e, Appointed):
                 await self._start_appointment(e)
+            elif isinstance(e, PostingPublished | Reposted) and workflow.patched(
+                "send-posting-document"
+            ):  # added after the first recorded histories: they replay without it
+                await self._send_posting(e)
 
     def _stream_of(self, e: DomainEvent) -> str:
         if type(e).stream == "application":
@@ -264,6 +271,24 @@ class RecruitmentWorkflow:
         )
         self._appointment_wf = wf_id
         workflow.logger.info("campaign %s: appointment workflow %s started", self._campaign, wf_id)
+
+    async def _send_posting(self, e: PostingPublished | Reposted) -> None:
+        """The posting in the standard recruitment format (標準募集様式) to the HR officer,
+        ready to publish on the chosen channels (R-POST-2/3)."""
+        doc = await workflow.execute_activity(
+            "render_posting",
+            RenderPostingInput(role=e.posting.role, details=e.posting.details),
+            result_type=RenderedDocument,
+            start_to_close_timeout=STORE_TIMEOUT,
+            retry_policy=STORE_RETRY,
+        )
+        await notify(
+            to=self._inp.contacts.hr_officer,
+            subject=f"【募集要項】{e.posting.role.title}（標準募集様式）",
+            body=doc.markdown,
+            kind="posting:published",
+            municipality=self._code,
+        )
 
     # ------------------------------------------------------------------ queries
 

@@ -70,8 +70,9 @@ async def test_happy_path_role_to_appointment(ts):
     ]
     sent = await outbox.pending("recruitment:074055:happy")
     assert [r["kind"] for r in sent] == [
-        "reminder:posting_deadline_7d", "reminder:posting_deadline_1d",
+        "posting:published", "reminder:posting_deadline_7d", "reminder:posting_deadline_1d",
     ]
+    assert "標準募集様式" in sent[0]["subject"] and "| 応募締切 |" in sent[0]["body"]
     # metadata: actor, role, municipality, workflow id
     published = next(e for e in events if e.type == "PostingPublished")
     assert published.metadata["actor"] == "officer-1"
