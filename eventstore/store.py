@@ -606,21 +606,40 @@ class EventStore:
                 yield ev
 
     async def _batches(
-        self, stmt: sa.Select, from_position: int, batch_size: int
+        self, stmt: sa.Select, from_position: int, batch_size: int, *, prefetch: bool = False
     ) -> AsyncIterator[Sequence[sa.Row]]:
-        """Keyset pagination by position: constant memory, no connection held between batches."""
-        after = max(from_position, 1) - 1
+        """Keyset pagination by position: constant memory, no connection held between
+        batches. ``prefetch``: the next batch is fetched while the caller works on this one
+        (close the iterator, e.g. with ``contextlib.aclosing``, when stopping early)."""
         stmt = stmt.where(E.c.position > sa.bindparam("after")).order_by(E.c.position)
         stmt = stmt.limit(batch_size)
-        while True:
+
+        async def fetch(after: int) -> Sequence[sa.Row]:
             async with self._read_engine.connect() as conn:
-                rows = (await conn.execute(stmt, {"after": after})).all()
-            if not rows:
-                return
-            yield rows
-            if len(rows) < batch_size:
-                return
-            after = rows[-1].position
+                return (await conn.execute(stmt, {"after": after})).all()
+
+        after = max(from_position, 1) - 1
+        if not prefetch:
+            while rows := await fetch(after):
+                yield rows
+                if len(rows) < batch_size:
+                    return
+                after = rows[-1].position
+            return
+        pending = asyncio.ensure_future(fetch(after))
+        try:
+            while rows := await pending:
+                pending = None
+                if len(rows) == batch_size:
+                    pending = asyncio.ensure_future(fetch(rows[-1].position))
+                yield rows
+                if pending is None:
+                    return
+        finally:
+            if pending is not None and not pending.done():
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pending
 
     async def _load(self, stmt: sa.Select) -> list[RecordedEvent]:
         async with self._read_engine.connect() as conn:
@@ -700,30 +719,33 @@ class EventStore:
         def bad(position: int, reason: str) -> VerifyResult:
             return VerifyResult(False, expected - 1, expected - 1, prev, position, reason)
 
-        stmt = sa.select(*_COLUMNS)
         last_at = last_iso = None
-        async for rows in self._batches(stmt, 1, batch_size):
-            for (position, stream_id, stream_type, version, event_id, type_, sv,
-                 recorded_at, prev_hash, stored_hash, data_json, meta_json) in rows:  # fmt: skip
-                if position != expected:
-                    return bad(
-                        expected,
-                        f"event missing: position {expected} is absent (next stored: {position})",
-                    )
-                if prev_hash != prev:
-                    return bad(position, "prev_hash does not link to the previous event")
-                if recorded_at != last_at:  # a batch shares one instant
-                    last_at, last_iso = recorded_at, iso_utc(recorded_at)
-                h = event_hash(
-                    position, stream_id, stream_type, version, str(event_id), type_, sv,
-                    last_iso, prev_hash, data_json, meta_json,
-                )  # fmt: skip
-                if h != stored_hash:
-                    return bad(position, "stored event does not match its hash (altered)")
-                if position == cp_pos and h != checkpoint.head_hash:
-                    return bad(position, "hash at the checkpoint differs from the signed head hash")
-                prev = h
-                expected += 1
+        batches = self._batches(sa.select(*_COLUMNS), 1, batch_size, prefetch=True)
+        async with contextlib.aclosing(batches):
+            async for rows in batches:
+                for (position, stream_id, stream_type, version, event_id, type_, sv,
+                     recorded_at, prev_hash, stored_hash, data_json, meta_json) in rows:  # fmt: skip
+                    if position != expected:
+                        return bad(
+                            expected,
+                            f"event missing: position {expected} is absent (next stored: {position})",
+                        )
+                    if prev_hash != prev:
+                        return bad(position, "prev_hash does not link to the previous event")
+                    if recorded_at != last_at:  # a batch shares one instant
+                        last_at, last_iso = recorded_at, iso_utc(recorded_at)
+                    h = event_hash(
+                        position, stream_id, stream_type, version, str(event_id), type_, sv,
+                        last_iso, prev_hash, data_json, meta_json,
+                    )  # fmt: skip
+                    if h != stored_hash:
+                        return bad(position, "stored event does not match its hash (altered)")
+                    if position == cp_pos and h != checkpoint.head_hash:
+                        return bad(
+                            position, "hash at the checkpoint differs from the signed head hash"
+                        )
+                    prev = h
+                    expected += 1
         if cp_pos is not None and cp_pos > expected - 1:
             return bad(
                 expected,
