@@ -239,16 +239,24 @@ class EventStore:
         return store
 
     async def _check_schema(self) -> None:
-        def has_tables(sync_conn) -> bool:
+        def missing(sync_conn) -> list[str]:
             insp = sa.inspect(sync_conn)
-            return insp.has_table("events") and insp.has_table("person_keys")
+            out = []
+            for table in (E, K):
+                if not insp.has_table(table.name):
+                    out.append(table.name)
+                    continue
+                have = {c["name"] for c in insp.get_columns(table.name)}
+                out += [f"{table.name}.{c.name}" for c in table.columns if c.name not in have]
+            return out
 
         async with self._engine.connect() as conn:
-            if not await conn.run_sync(has_tables):
-                raise SchemaMissingError(
-                    "the event store schema is missing: run `ninyo db upgrade` "
-                    "(or EventStore.connect(..., migrate=True))"
-                )
+            absent = await conn.run_sync(missing)
+        if absent:
+            raise SchemaMissingError(
+                f"the event store schema is missing or out of date (no {', '.join(absent)}): "
+                "run `ninyo db upgrade` (or EventStore.connect(..., migrate=True))"
+            )
 
     async def close(self) -> None:
         await self._engine.dispose()
