@@ -124,3 +124,38 @@ async def test_same_event_appended_concurrently_is_stored_once(db_url):
     finally:
         for s in stores:
             await s.close()
+
+
+async def test_a_reader_tailing_by_position_never_skips_a_commit(db_url):
+    """A projection reads "everything after the last position I saw" while writers commit:
+    it must see every position, in order, never one before an earlier one exists."""
+    stores = await _two_stores(db_url)
+    reader_store = await open_store(db_url)
+    writers_done = asyncio.Event()
+    seen: list[int] = []
+
+    async def tail() -> None:
+        last = 0
+        while True:
+            finished = writers_done.is_set()
+            async for e in reader_store.read_all(from_position=last + 1, batch_size=7):
+                assert e.position == last + 1, f"saw position {e.position} right after {last}"
+                last = e.position
+                seen.append(last)
+            if finished:
+                return
+            await asyncio.sleep(0)  # let the writers run; no timed wait
+
+    async def writer(w: int) -> None:
+        for v in range(5):
+            await stores[w % 2].append(f"application:131016:c2:{w}", v, [NewEvent("Step", {})])
+
+    try:
+        reader = asyncio.create_task(tail())
+        await asyncio.gather(*(writer(w) for w in range(10)))
+        writers_done.set()
+        await reader
+        assert seen == list(range(1, 51))
+    finally:
+        for s in [*stores, reader_store]:
+            await s.close()
