@@ -512,6 +512,7 @@ class Demo:
         self.term_end = date(fiscal_year_of(_today_jst()) + 1, 3, 31)
         self._deadline: datetime | None = None
         self._deadline_lock = asyncio.Lock()
+        self._latency = 0.2  # slowest answer to an application so far (seconds)
 
     def say(self, text: str) -> None:
         self.console.print(text)
@@ -553,21 +554,32 @@ class Demo:
         self.say(f"  posting published (sha256 {doc['sha256'][:16]}…); deadline in "
                  f"{seconds:.0f} s — the workflow closes it by itself (R-POST-4)")
 
-    async def _keep_deadline(self) -> None:
-        """Extend the deadline when applications are still coming in near it."""
+    async def _keep_deadline(self, waiting: int) -> None:
+        """Extend the deadline (as an officer would) when ``waiting`` applications are still
+        to come and, at the pace calls are answered now, might not make it (a busy machine)."""
         async with self._deadline_lock:
             assert self._deadline is not None
-            if self._deadline - datetime.now(UTC) > timedelta(seconds=1.5):
+            lat = self._latency
+            left = (self._deadline - datetime.now(UTC)).total_seconds()
+            need = 1.5 + 3 * lat + waiting * lat / self.pace.concurrency
+            if left > need:
                 return
-            new = datetime.now(UTC) + timedelta(seconds=4)
+            new = datetime.now(UTC) + timedelta(seconds=need + 2)
             await self.api.post(self.base + "/deadline", {"new_deadline": new.isoformat()})
             self._deadline = new
-            self.say("  [yellow]applications still arriving: deadline extended by a few seconds[/]")
+            self.say(f"  [yellow]applications still arriving: deadline extended to "
+                     f"{new.astimezone(JST):%H:%M:%S} (ExtendPostingDeadline)[/]")
 
     async def receive_applications(self) -> None:
+        pending = len(self.applicants)
+
         async def receive(a: Applicant) -> None:
-            await self._keep_deadline()
+            nonlocal pending
+            await self._keep_deadline(pending)
+            t0 = time.monotonic()
             await self.api.post(self.base + "/applications", application_body(a))
+            self._latency = max(self._latency, time.monotonic() - t0)
+            pending -= 1
 
         await _each(self.console, f"応募受付 ({self.n} applicants, R-SCR-4)", self.applicants,
                     receive, self.pace.concurrency)

@@ -66,6 +66,10 @@ def demo(demo_env) -> subprocess.CompletedProcess:
     return _cli(demo_env, "demo", "--applicants", str(APPLICANTS), "--fast", timeout=240)
 
 
+def _ok(demo: subprocess.CompletedProcess) -> None:
+    assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
+
+
 def _settings(env: dict) -> Settings:
     return Settings(
         database_url=env["NINYO_DATABASE_URL"],
@@ -83,7 +87,7 @@ async def _events(env: dict) -> list:
 
 
 def test_the_demo_runs_to_completion_and_stops_its_dev_server(demo, demo_env):
-    assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
+    _ok(demo)
     out = demo.stdout
     assert "2,300,000" in out  # the total measure, printed in the assessment
     assert "store.verify(): OK" in out and "signature valid" in out
@@ -94,7 +98,7 @@ def test_the_demo_runs_to_completion_and_stops_its_dev_server(demo, demo_env):
 
 
 def test_audit_verify_cli_passes_after_the_demo(demo, demo_env):
-    assert demo.returncode == 0
+    _ok(demo)
     verify = _cli(demo_env, "audit", "verify", timeout=60)
     assert verify.returncode == 0, verify.stdout + verify.stderr
     result = json.loads(verify.stdout)
@@ -104,7 +108,7 @@ def test_audit_verify_cli_passes_after_the_demo(demo, demo_env):
 
 async def test_the_store_holds_the_appointment_and_the_claim_with_the_expected_measure(
         demo, demo_env):
-    assert demo.returncode == 0
+    _ok(demo)
     events = await _events(demo_env)
     types = [e.type for e in events]
     code = MUNICIPALITY["code"]
@@ -143,7 +147,7 @@ async def test_the_store_holds_the_appointment_and_the_claim_with_the_expected_m
 
 
 async def test_no_applicant_name_in_the_output_and_none_in_clear_in_the_database(demo, demo_env):
-    assert demo.returncode == 0
+    _ok(demo)
     names = applicant_names(APPLICANTS)
     printed = demo.stdout + demo.stderr
     assert not [n for n in names if n in printed or n.replace(" ", "") in printed]
