@@ -88,7 +88,8 @@ def _temporal_lines(results: dict) -> list[str]:
               f"| {_cell(lc.get('intake_per_second'), 1)} |",
               f"| National year: wall seconds for M={ny.get('m', '?')} municipalities "
               f"({ny.get('applicants_per_campaign', '?')} applicants, appointment, 12 costs, "
-              f"claim; {ny.get('commands_per_run', '?')} commands; one run) "
+              f"claim; {ny.get('commands_per_run', '?')} commands; {ny.get('in_flight', '?')} "
+              "in flight; one run) "
               f"| {_cell(ny.get('seconds'), 1)} |",
               f"| … extrapolated to 1,741 municipalities (s) "
               f"| {_fmt(ny.get('extrapolated_1741_s'))} |"]

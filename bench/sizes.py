@@ -26,6 +26,9 @@ class Sizes:
     national_m: int = 200          # municipalities simulated through a fiscal year
     national_applicants: int = 50
     national_reps: int = 1
+    # municipalities in flight at once: the run is CPU-bound, and 200 at once overloads the
+    # single worker until its 10 s activity timeouts fire (retries, wasted work)
+    national_concurrency: int = 20
 
 
 FULL = Sizes(mode="full")
