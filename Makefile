@@ -1,5 +1,6 @@
 # Ninyo — two commands: `make run` (the product) and `make test` (the whole suite).
-# Every target bootstraps .venv at the repo root when it is missing or stale.
+# Every target bootstraps .venv at the repo root when it is missing or stale (the bench
+# extras are included: `make test` runs a smoke test of the benchmark code).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,12 +11,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
-	@touch $(STAMP)
-
-$(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' --config-settings editable_mode=compat
-	@touch $@
+	@touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/ninyo run
@@ -26,10 +23,10 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/ninyo demo
 
-bench: $(VENV)/.bench-installed
+bench: $(STAMP)
 	$(BIN)/python -m bench --full
 
-bench-quick: $(VENV)/.bench-installed
+bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick
 
 lint: $(STAMP)
