@@ -7,7 +7,7 @@ each finding names its rule ID (``R-FORM-5`` ...) and, when there is one, the in
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 from typing import Any
 
 from domain.values import Frozen
@@ -27,10 +27,18 @@ class Finding(Frozen):
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later; the month's last day when it is shorter (Feb 29 -> 28)."""
+    """The same day ``months`` later; the month's last day when it is shorter (Feb 29 -> 28).
+
+    Saturates at ``date.min`` / ``date.max`` instead of overflowing, so a rule comparing
+    against "2 years after 9999-12-31" still answers (and never with a 500 error).
+    """
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if year < MINYEAR:
+        return date.min
+    if year > MAXYEAR:
+        return date.max
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
