@@ -512,7 +512,7 @@ class Demo:
         self.term_end = date(fiscal_year_of(_today_jst()) + 1, 3, 31)
         self._deadline: datetime | None = None
         self._deadline_lock = asyncio.Lock()
-        self._latency = 0.2  # slowest answer to an application so far (seconds)
+        self._latency = 0.2  # recent answer time to an application (moving average, seconds)
 
     def say(self, text: str) -> None:
         self.console.print(text)
@@ -561,7 +561,7 @@ class Demo:
             assert self._deadline is not None
             lat = self._latency
             left = (self._deadline - datetime.now(UTC)).total_seconds()
-            need = 1.5 + 3 * lat + waiting * lat / self.pace.concurrency
+            need = 1.5 + 2 * lat + waiting * lat / self.pace.concurrency
             if left > need:
                 return
             new = datetime.now(UTC) + timedelta(seconds=need + 2)
@@ -578,7 +578,7 @@ class Demo:
             await self._keep_deadline(pending)
             t0 = time.monotonic()
             await self.api.post(self.base + "/applications", application_body(a))
-            self._latency = max(self._latency, time.monotonic() - t0)
+            self._latency = 0.7 * self._latency + 0.3 * (time.monotonic() - t0)
             pending -= 1
 
         await _each(self.console, f"応募受付 ({self.n} applicants, R-SCR-4)", self.applicants,
