@@ -697,6 +697,12 @@ class Demo:
         await self.api.post(app + "/offer", {"expires_at": (now + timedelta(days=7)).isoformat()})
         await self.api.post(app + "/offer-accepted",
                             {"pledge_deadline": (now + timedelta(days=14)).isoformat()})
+        # too early: the approver may not appoint while pledges are unsigned (nothing recorded)
+        refused = await self.api.call("POST", app + "/appoint",
+                                      {"appointment_id": self.run.appointment},
+                                      role="approver", ok=(409,))
+        self.say(f"  appointment before the pledges are signed: refused, "
+                 f"[magenta]{refused['error']['code']}[/] (HTTP 409, nothing recorded)")
         state = await self.api.get(app)
         required = [p["item"] for p in state["pledges"]["required"]]
         rules = sorted({p["rule"] for p in state["pledges"]["required"]})

@@ -91,6 +91,7 @@ def test_the_demo_runs_to_completion_and_stops_its_dev_server(demo, demo_env):
     out = demo.stdout
     assert "2,300,000" in out  # the total measure, printed in the assessment
     assert "store.verify(): OK" in out and "signature valid" in out
+    assert "refused, R-PLEDGE-3 (HTTP 409" in out  # appointing before the pledges: refused
     assert f"http://127.0.0.1:{demo_env['NINYO_TEMPORAL_UI_PORT']}/namespaces/default" in out
     host, port = demo_env["NINYO_TEMPORAL_ADDRESS"].split(":")
     with socket.socket() as s:
