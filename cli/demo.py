@@ -66,7 +66,9 @@ HR_OFFICER = "dx-officer-1"  # 総務課 DX推進係 (user ids, never names)
 APPROVER = "deputy-mayor"  # 副町長 (CIO)
 MONTHLY_PAY_YEN = 300_000
 AGENCY = "株式会社みらい人材エージェント"
-AGENCY_FEE_YEN = 1_260_000  # success fee: 35% of the yearly pay
+# the manual's 団体③ paid "約100万円程度" for an agency campaign (参考4.4-⑯): 1,000,000 yen
+# plus 10% consumption tax; half of it is over the 500,000 yen cap (R-SUB-4)
+AGENCY_FEE_YEN = 1_100_000
 CHOSEN_EMPLOYER = "株式会社みちのくデジタル総研"
 
 FAMILY = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤",
@@ -710,13 +712,13 @@ class Demo:
                                                "signed_on": _today_jst().isoformat()})
         self.say(f"  offer accepted; {len(required)} pledge items signed ({', '.join(rules)}): "
                  + ", ".join(required))
-        # the agency's success fee falls due on acceptance: a recruitment cost of the campaign
+        # the agency's fee falls due on acceptance: a recruitment cost of the campaign
         # (R-POST-3, R-SUB-4), recorded while the campaign is open (it ends at Appointed)
         await self.api.post(self.base + "/costs", {
             "cost_id": "agency-fee", "cost_kind": "agency_fee", "amount_yen": AGENCY_FEE_YEN,
             "paid_on": date(self.run.fiscal_year, 4, 25).isoformat(),
-            "note": f"{AGENCY} 成功報酬（募集経費）"})
-        self.say(f"  agency success fee {AGENCY_FEE_YEN:,} yen recorded as a recruitment cost")
+            "note": f"{AGENCY} 人材紹介・掲載費用（募集経費, 税込）"})
+        self.say(f"  agency fee {AGENCY_FEE_YEN:,} yen recorded as a recruitment cost")
         for a in shortlisted[1:]:
             await self.api.post(f"{self.base}/applications/{a.application_id}/reject", {
                 "reason_code": "another_candidate_selected",
