@@ -14,6 +14,8 @@ app = typer.Typer(
     help="Ninyo (任用): recruit and appoint a municipal CIO advisor, event-sourced on Temporal.",
     no_args_is_help=True,
     add_completion=False,
+    # a traceback's local variables may hold applicants' personal data: never print them
+    pretty_exceptions_show_locals=False,
 )
 
 app.add_typer(assess.app, name="assess")
