@@ -12,43 +12,11 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from domain import commands as c
+from domain import posting as po
+from domain import screening as sc
+from domain import skill_standard as sk
 from domain.appointment import Duty
 from domain.events import ApplicantContact, CostKind, OfferTerms, PostingCloseReason
-from domain.posting import (
-    Channel,
-    ChannelKind,
-    Contact,
-    DxInitiative,
-    Pay,
-    PayUnit,
-    PostingDetails,
-    RoleDefinition,
-    SelectionMethod,
-    Term,
-    WorkStyle,
-)
-from domain.screening import (
-    ApplicantProfile,
-    ConflictOfInterestDeclaration,
-    CorporateGroup,
-    Employment,
-    ExperienceClaim,
-    InterviewRecommendation,
-    InterviewRecord,
-    ProjectEvidence,
-    QualificationHeld,
-)
-from domain.skill_standard import (
-    ExperienceCriterion,
-    ExperienceKind,
-    Importance,
-    IpaExam,
-    LevelCriterion,
-    Persona,
-    QualificationCriterion,
-    Requirement,
-    SkillFramework,
-)
 from domain.values import AppointmentForm, Municipality
 
 OFFICER = c.Actor(id="bench-officer", role="hr_officer")
@@ -73,28 +41,28 @@ class Plan:
         # the next whole fiscal year (April-March) at least a month away: 12 monthly payments
         soon = (self.now + timedelta(days=31)).date()
         start = date(soon.year + (1 if soon.month >= 4 else 0), 4, 1)
-        self.term = Term(start=start, end=_fiscal_year_end(start))
+        self.term = po.Term(start=start, end=_fiscal_year_end(start))
 
     # ---- campaign set-up
-    def role(self) -> RoleDefinition:
-        return RoleDefinition(
-            title="CIO補佐官", persona=Persona.producer,
+    def role(self) -> po.RoleDefinition:
+        return po.RoleDefinition(
+            title="CIO補佐官", persona=sk.Persona.producer,
             duties=(Duty(kind="advice", text="DX推進計画の策定への助言"),),
-            initiatives=(DxInitiative.bpr, DxInitiative.online_procedures),
+            initiatives=(po.DxInitiative.bpr, po.DxInitiative.online_procedures),
             form=AppointmentForm.special_part_time,
-            work_style=WorkStyle(days_per_month=4, remote_allowed=True, side_job_allowed=True),
-            pay=Pay(amount_yen=MONTHLY_PAY, unit=PayUnit.month), term=self.term,
+            work_style=po.WorkStyle(days_per_month=4, remote_allowed=True, side_job_allowed=True),
+            pay=po.Pay(amount_yen=MONTHLY_PAY, unit=po.PayUnit.month), term=self.term,
             requirements=(
-                Requirement(
-                    id="level", importance=Importance.required,
-                    any_of=(LevelCriterion(framework=SkillFramework.uiss,
+                sk.Requirement(
+                    id="level", importance=sk.Importance.required,
+                    any_of=(sk.LevelCriterion(framework=sk.SkillFramework.uiss,
                                            field="business_strategist", min_level=4),
-                            QualificationCriterion(exam=IpaExam.SA)),
+                            sk.QualificationCriterion(exam=sk.IpaExam.SA)),
                     text="UISS ビジネスストラテジスト レベル4相当以上 又は システムアーキテクト試験合格",
                 ),
-                Requirement(
-                    id="reform", importance=Importance.preferred,
-                    any_of=(ExperienceCriterion(experience=ExperienceKind.ict_business_reform,
+                sk.Requirement(
+                    id="reform", importance=sk.Importance.preferred,
+                    any_of=(sk.ExperienceCriterion(experience=sk.ExperienceKind.ict_business_reform,
                                                 min_years=3),),
                     text="ICTを活用した業務改革を担った経験（3年以上）",
                 ),
@@ -107,11 +75,11 @@ class Plan:
 
     def opening(self) -> list[c.Command]:
         """Submit, approve and publish (the role is defined by the start)."""
-        details = PostingDetails(
+        details = po.PostingDetails(
             municipality=self.muni, deadline=self.now + timedelta(days=30),
-            selection=SelectionMethod(document_review=True, essay=False, interviews=1),
-            contact=Contact(department="デジタル変革戦略室", email="dx@example.lg.jp"),
-            channels=(Channel(kind=ChannelKind.own_website),),
+            selection=po.SelectionMethod(document_review=True, essay=False, interviews=1),
+            contact=po.Contact(department="デジタル変革戦略室", email="dx@example.lg.jp"),
+            channels=(po.Channel(kind=po.ChannelKind.own_website),),
         )
         return [c.SubmitRoleForApproval(actor=OFFICER), c.ApproveRole(actor=APPROVER),
                 c.PublishPosting(actor=OFFICER, details=details)]
@@ -119,21 +87,21 @@ class Plan:
     # ---- applications
     @staticmethod
     def application(n: int) -> c.ReceiveApplication:
-        employer = Employment(company="Example Systems K.K.", from_date=date(2016, 4, 1))
+        employer = sc.Employment(company="Example Systems K.K.", from_date=date(2016, 4, 1))
         return c.ReceiveApplication(
             actor=OFFICER, application_id=f"a{n}", applicant_id=f"person-a{n}",
-            channel=ChannelKind.agency, name="山田 太郎",
+            channel=po.ChannelKind.agency, name="山田 太郎",
             contact=ApplicantContact(email=f"applicant{n}@example.com"),
             career_history=(employer,),
-            profile=ApplicantProfile(
-                qualifications=(QualificationHeld(exam=IpaExam.ST, passed_year=2015),),
-                experiences=(ExperienceClaim(kind=ExperienceKind.ict_business_reform, years=6,
+            profile=sc.ApplicantProfile(
+                qualifications=(sc.QualificationHeld(exam=sk.IpaExam.ST, passed_year=2015),),
+                experiences=(sc.ExperienceClaim(kind=sk.ExperienceKind.ict_business_reform, years=6,
                                              description="基幹業務のBPRとRPA導入を主導",
                                              fields=("uiss:business_strategist",)),),
             ),
-            conflict_of_interest=ConflictOfInterestDeclaration(
+            conflict_of_interest=sc.ConflictOfInterestDeclaration(
                 current_employers=(employer,), past_employers=(), side_jobs=(),
-                groups=(CorporateGroup(parent=None, members=("Example Systems K.K.",)),),
+                groups=(sc.CorporateGroup(parent=None, members=("Example Systems K.K.",)),),
                 declared_on=date(2024, 4, 2),
             ),
         )
@@ -147,14 +115,14 @@ class Plan:
             c.ScheduleInterview(actor=OFFICER, application_id=application_id, interview_id=iv,
                                 scheduled_at=self.now + timedelta(days=3)),
             c.RecordInterview(actor=OFFICER, application_id=application_id, interview_id=iv,
-                              record=InterviewRecord(
-                                  projects=(ProjectEvidence(
+                              record=sc.InterviewRecord(
+                                  projects=(sc.ProjectEvidence(
                                       project="県内12市町村の基幹系システム標準化移行",
                                       position="PMO責任者",
                                       result="予定より2か月早く移行完了、運用費を年15%削減",
                                       employer="Example Systems K.K.", years=3),),
                                   assessment="標準化の実務に精通",
-                                  recommendation=InterviewRecommendation.proceed)),
+                                  recommendation=sc.InterviewRecommendation.proceed)),
             c.ShortlistApplicant(actor=OFFICER, application_id=application_id),
         ]
 

@@ -125,24 +125,24 @@ async def _postgres_peers(raw, es, ninyo, s: Sizes, notes: list[str]) -> dict:
 
 
 async def _verify(s: Sizes, notes: list[str]) -> dict:
-    """Whole-log verification on a database holding exactly ``verify_n`` events."""
+    """Whole-log verification on a database holding exactly ``verify_n`` events, interleaved
+    with a plain read of the same rows."""
     db = await create_database("ninyo_bench_verify")
     try:
         ninyo = await peer_ninyo.NinyoPeer.connect(db.sqlalchemy_url)
+        raw = await RawPeer.connect(db.dsn)
         try:
             per_stream = 1000
             for _ in range(max(1, s.verify_n // per_stream)):
                 await ninyo.fill(min(per_stream, s.verify_n), batch=500)
-            fig = await rate(ninyo.verify, s.reps, s.warmup)
-        finally:
-            await ninyo.close()
-        raw = await RawPeer.connect(db.dsn)
-        try:
             table = peer_ninyo.events_table()
-            raw_fig = await rate(lambda: raw.read_all(table=table), s.reps, s.warmup)
+            figs = await rates({"ninyo": ninyo.verify,
+                                "raw": lambda: raw.read_all(table=table)}, s.reps, s.warmup)
         finally:
             await raw.close()
-        return {"ninyo": fig.as_json(), "raw": raw_fig.as_json(), "events": s.verify_n}
+            await ninyo.close()
+        return {"ninyo": figs["ninyo"].as_json(), "raw": figs["raw"].as_json(),
+                "events": s.verify_n}
     finally:
         await drop_database(db)
 
