@@ -95,5 +95,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # an unparseable body (e.g. not UTF-8): malformed input
+            return _json(422, INVALID_INPUT, f"body: {exc.detail}", "body")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _json(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))

@@ -475,17 +475,17 @@ async def appointment_status(
                               AppointmentView)
 
 
-@router.get("/recruitments/{municipality}/{campaign_id}/posting", responses={
-    **READ_ERRORS, 200: {"description": "the posting (JSON, or HTML with format=html)",
-                         "content": {"application/json": {"schema": {
-                             "$ref": "#/components/schemas/PostingDocument"}},
-                             "text/html": {}}}},
-    tags=["recruitment"], summary="募集要項 (標準募集様式)")
+@router.get("/recruitments/{municipality}/{campaign_id}/posting", response_model=None,
+            responses={**READ_ERRORS, 200: {
+                "model": PostingDocument, "content": {"text/html": {}},
+                "description": "the posting (JSON, or HTML with format=html)"}},
+            tags=["recruitment"], summary="募集要項 (標準募集様式)")
 async def posting_document(municipality: Code, campaign_id: Ident,
                            _: Annotated[Principal, allow(*READERS, action="read a posting",
                                                          what="campaign")],
                            store: StoreDep,
-                           format: Annotated[Literal["json", "html"], Query()] = "json"):
+                           format: Annotated[Literal["json", "html"], Query()] = "json",
+                           ) -> PostingDocument | HTMLResponse:
     """The published posting in the standard recruitment format, rendered from the log."""
     from activities.documents import render_posting
     from activities.models import RenderPostingInput
