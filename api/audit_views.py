@@ -136,16 +136,29 @@ async def state_as_of(store: Any, stream_id: str, instant: datetime) -> dict[str
 
 
 async def export_appointment(store: Any, stream_id: str) -> dict[str, Any]:
-    """An appointment's complete recorded history, its current state and the log's check."""
+    """An appointment's complete recorded history: the appointment stream, and the
+    recruitment that led to it (the campaign stream and the appointee's application
+    stream, named by the ``Appointed`` event), its current state and the log's check."""
     history = await stream_history(store, stream_id)
     events = await store.read_stream(stream_id)
+    m = municipality_of(stream_id)
+    origin: list[dict[str, Any]] = []
+    appointed = next((e for e in events if e.type == "Appointed"), None)
+    if appointed is not None:
+        campaign, application = appointed.data.get("campaign_id"), appointed.data.get("application_id")
+        for origin_stream in (f"recruitment:{m}:{campaign}",
+                              f"application:{m}:{campaign}:{application}"):
+            recorded = await store.read_stream(origin_stream)
+            origin.append({"stream_id": origin_stream,
+                           "events": [history_entry(e) for e in recorded]})
     verify = await store.verify()
     return {
         "appointment": stream_id,
-        "municipality": municipality_of(stream_id),
+        "municipality": m,
         "state": _jsonable(_fold("appointment", events)),
         "events": history["events"],
         "version": history["version"],
+        "recruitment": origin,
         "log_verified": {"ok": verify.ok, "count": verify.count,
                          "head_position": verify.head_position, "reason": verify.reason},
     }
@@ -160,21 +173,28 @@ _LABELS = {
 def render_html(export: dict[str, Any]) -> str:
     """A readable, self-contained HTML report (Japanese labels) of ``export_appointment``."""
     e = html.escape
-    rows = []
-    for ev in export["events"]:
-        data = json.dumps(ev["data"], ensure_ascii=False, indent=1, default=str)
-        recorded = ev["recorded_at"]
-        recorded = recorded.isoformat() if hasattr(recorded, "isoformat") else str(recorded)
-        rows.append(
-            "<tr>"
-            f"<td>{ev['position']}</td><td>{ev['version']}</td><td>{e(ev['type'])}</td>"
-            f"<td>{e(recorded)}</td><td>{e(str(ev['actor'] or ''))}</td>"
-            f"<td>{e(str(ev['role'] or ''))}</td><td>{e(', '.join(ev['rule_codes']))}</td>"
-            f"<td><pre>{e(data)}</pre></td></tr>"
-        )
     head = "".join(f"<th>{_LABELS[k]}</th>" for k in
                    ("position", "version", "type", "recorded_at", "actor", "role",
                     "rule_codes", "data"))
+
+    def table(entries: list[dict[str, Any]]) -> str:
+        rows = []
+        for ev in entries:
+            data = json.dumps(ev["data"], ensure_ascii=False, indent=1, default=str)
+            recorded = ev["recorded_at"]
+            recorded = recorded.isoformat() if hasattr(recorded, "isoformat") else str(recorded)
+            rows.append(
+                "<tr>"
+                f"<td>{ev['position']}</td><td>{ev['version']}</td><td>{e(ev['type'])}</td>"
+                f"<td>{e(recorded)}</td><td>{e(str(ev['actor'] or ''))}</td>"
+                f"<td>{e(str(ev['role'] or ''))}</td><td>{e(', '.join(ev['rule_codes']))}</td>"
+                f"<td><pre>{e(data)}</pre></td></tr>"
+            )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+    origin = "".join(
+        f"<h3>{e(o['stream_id'])}</h3>{table(o['events'])}" for o in export.get("recruitment", [])
+    ) or "<p>（記録なし）</p>"
     state = json.dumps(export["state"], ensure_ascii=False, indent=2, default=str)
     check = export["log_verified"]
     verdict = "改ざんなし (検証成功)" if check["ok"] else f"検証失敗: {check['reason']}"
@@ -191,9 +211,9 @@ pre{{margin:0;white-space:pre-wrap}}</style></head>
 <dt>記録件数</dt><dd>{len(export['events'])}</dd>
 <dt>イベントログ検証</dt><dd>{e(verdict)} (全{check['count']}件)</dd></dl>
 <h2>現在の状態</h2><pre>{e(state)}</pre>
-<h2>履歴</h2>
-<table><thead><tr>{head}</tr></thead><tbody>
-{''.join(rows)}
-</tbody></table>
+<h2>任用の履歴</h2>
+{table(export['events'])}
+<h2>募集・選考の履歴 (任用に至った経緯)</h2>
+{origin}
 </body></html>
 """

@@ -93,3 +93,28 @@ async def test_unknown_fields_in_a_request_body_are_refused_naming_the_field(htt
     assert r.json()["error"] == {
         "code": "invalid_input", "field": "is_admin", "message": r.json()["error"]["message"]}
     assert "is_admin" in r.json()["error"]["message"]
+
+
+async def test_a_token_from_the_cli_is_accepted_with_its_claims(http, api_settings):
+    import asyncio
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from ninyo.settings import get_settings
+
+    env = {"NINYO_JWT_SECRET": api_settings.jwt_secret.get_secret_value()}
+    get_settings.cache_clear()
+    try:
+        made = await asyncio.to_thread(CliRunner().invoke, app, [
+            "token", "create", "--sub", "suzuki", "--role", "auditor", "-m", OWN, "--ttl", "5m"],
+            env=env)
+        shown = await asyncio.to_thread(CliRunner().invoke, app,
+                                        ["token", "show", made.stdout.strip()], env=env)
+    finally:
+        get_settings.cache_clear()
+    assert made.exit_code == 0, made.output
+    assert json.loads(shown.stdout) == {"sub": "suzuki", "role": "auditor",
+                                        "municipalities": [OWN]}
+    r = await _call(http, made.stdout.strip())
+    assert r.status_code == 200

@@ -45,6 +45,13 @@ async def test_the_whole_lifecycle_records_who_did_each_step(temporal_api, token
                                            headers=tokens("auditor"))
     assert exported.status_code == 200
     assert exported.json()["events"][0]["type"] == "Appointed"
+    origin = {o["stream_id"]: [e["type"] for e in o["events"]]
+              for o in exported.json()["recruitment"]}
+    assert origin[f.stream][:3] == ["RoleDefined", "RoleSubmittedForApproval", "RoleApproved"]
+    assert "ApplicationReceived" in origin[f"application:{OWN}:{f.campaign}:a1"]
+    page = await temporal_api.http.get(f"/audit/appointments/{OWN}/{f.appointment}/export",
+                                       params={"format": "html"}, headers=tokens("auditor"))
+    assert "任用に至った経緯" in page.text and "RoleApproved" in page.text
     asof = await temporal_api.http.get(f"/audit/streams/{appointment}/as-of",
                                        params={"at": datetime.now(UTC).isoformat()},
                                        headers=tokens("auditor"))
