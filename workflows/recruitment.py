@@ -115,6 +115,9 @@ class RecruitmentWorkflow:
         self._lock = asyncio.Lock()
         self._appointment_wf: str | None = None
         self._ready = carried is not None  # the first event (RoleDefined) is written
+        self._tails: dict[str, asyncio.Task] = {}  # the last pending write per stream
+        self._broken: BaseException | None = None
+        self._sa_stage = self._state.stage.value
 
     # ------------------------------------------------------------------ run
 
@@ -139,6 +142,11 @@ class RecruitmentWorkflow:
         self._ready = True
         await self._timers.run(self._due, self._should_stop, self._lock)
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._broken is not None:
+            raise ApplicationError(
+                f"writing the campaign's events failed: {type(self._broken).__name__}",
+                type="EventStoreWriteFailed", non_retryable=True,
+            )
         if self._state.stage not in TERMINAL_STAGES:
             workflow.logger.info(
                 "campaign %s continues as new after %d history events",
@@ -148,7 +156,7 @@ class RecruitmentWorkflow:
         return self.status()
 
     def _should_stop(self) -> bool:
-        if self._state.stage in TERMINAL_STAGES:
+        if self._state.stage in TERMINAL_STAGES or self._broken is not None:
             return True
         info = workflow.info()
         return (
@@ -184,7 +192,13 @@ class RecruitmentWorkflow:
     async def command(self, cmd: CampaignCommand) -> CommandResult:
         await workflow.wait_condition(lambda: self._ready)
         async with self._lock:
-            events = await self._execute(cmd)
+            events = self._decide(cmd)
+            write = self._fold_and_write(events, cmd.actor) if events else None
+        # the append runs outside the lock: commands on other streams (600 applications)
+        # are written concurrently; appends to one stream stay in decision order
+        if write is not None:
+            await write
+            await self._after_commit(events)
         return CommandResult(
             events=[e.type for e in events],  # type: ignore[attr-defined]
             stage=self._state.stage.value,
@@ -206,39 +220,69 @@ class RecruitmentWorkflow:
         except RuleViolation as v:
             raise refusal(v) from None
 
-    async def _execute(self, cmd: Command) -> list[DomainEvent]:
-        """Decide (again, now under the lock), append, fold. Caller holds the lock."""
+    def _decide(self, cmd: Command) -> list[DomainEvent]:
         try:
-            events = decide(self._state, cmd, workflow.now())
+            return decide(self._state, cmd, workflow.now())
         except RuleViolation as v:
             raise refusal(v) from None
+
+    async def _execute(self, cmd: Command) -> list[DomainEvent]:
+        """Decide, append, fold — all before returning. Caller holds the lock."""
+        events = self._decide(cmd)
         if events:
-            await self._commit(events, cmd.actor)
+            await self._fold_and_write(events, cmd.actor)
+            await self._after_commit(events)
         return events
 
-    async def _commit(self, events: list[DomainEvent], actor: Actor) -> None:
-        stage_before = self._state.stage
-        # consecutive events of one stream go in one atomic append
-        batch: list[DomainEvent] = []
-        batch_stream: str | None = None
-        for e in events:
+    def _fold_and_write(self, events: list[DomainEvent], actor: Actor) -> asyncio.Task:
+        """Fold the decided events into the state now (so the next command is decided on
+        them) and start writing them. The write task chains after earlier writes to the
+        same streams; a failed write (another writer) fails the workflow, never a silent
+        divergence between the state and the store."""
+        batches: list[tuple[str, list[DomainEvent]]] = []
+        for e in events:  # consecutive events of one stream go in one atomic append
             stream = self._stream_of(e)
-            if batch and stream != batch_stream:
-                await self._append(batch_stream, batch, actor)  # type: ignore[arg-type]
-                batch = []
-            batch.append(e)
-            batch_stream = stream
-        if batch:
-            await self._append(batch_stream, batch, actor)  # type: ignore[arg-type]
+            if batches and batches[-1][0] == stream:
+                batches[-1][1].append(e)
+            else:
+                batches.append((stream, [e]))
+        streams = {s for s, _ in batches}
+        before = [self._tails[s] for s in streams if s in self._tails]
+
+        async def write() -> None:
+            try:
+                for t in before:
+                    await t
+                for stream, batch in batches:
+                    await self._append(stream, batch, actor)
+            except BaseException as err:
+                self._broken = err
+                raise
+
+        task = asyncio.create_task(write())
+        for s in streams:
+            self._tails[s] = task
+
+        def forget(t: asyncio.Task) -> None:
+            for s in streams:
+                if self._tails.get(s) is t:
+                    del self._tails[s]
+
+        task.add_done_callback(forget)
         for e in events:
             self._state = apply_recruitment(self._state, e)
             if isinstance(e, PostingPublished | Reposted | PostingDeadlineExtended):
                 self._set_at["posting"] = e.at
             elif isinstance(e, PledgeRequested):
                 self._set_at[f"pledge:{e.application_id}"] = e.at
+        return task
+
+    async def _after_commit(self, events: list[DomainEvent]) -> None:
+        """Once written: reschedule timers, publish the stage, start what follows."""
         self._timers.poke()
-        if self._state.stage is not stage_before:
-            upsert_search_attributes(stage=self._state.stage.value)
+        if self._state.stage.value != self._sa_stage:
+            self._sa_stage = self._state.stage.value
+            upsert_search_attributes(stage=self._sa_stage)
         for e in events:
             if isinstance(e, Appointed):
                 await self._start_appointment(e)

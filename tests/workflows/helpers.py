@@ -27,7 +27,9 @@ async def cmd(handle: WorkflowHandle, command) -> Result:
     return await handle.execute_update("command", command, result_type=Result)
 
 
-async def run_to_appointment(env, task_queue: str, sc, applicants=("a1",), deadline_days=10):
+async def run_to_appointment(
+    env, task_queue: str, sc, applicants=("a1",), deadline_days=10, appointment_id="ap1"
+):
     """Drive a campaign from its role to the appointment of the first applicant; returns
     the campaign handle (already completed)."""
     from datetime import timedelta
@@ -55,31 +57,44 @@ async def run_to_appointment(env, task_queue: str, sc, applicants=("a1",), deadl
     await cmd(h, sc.accept(first, now + timedelta(days=10)))
     app = await h.query("application", ApplicationQuery(application_id=first), result_type=ApplicationState)
     await cmd(h, sc.sign(first, [p.item for p in app.pledges.required], sc.term.start - timedelta(days=30)))
-    await cmd(h, sc.appoint(first))
+    await cmd(h, sc.appoint(first, appointment_id))
     await h.result()
     return h
 
 
-async def advance(env, duration) -> None:
-    """Skip ``duration`` of server time on the time-skipping test server.
+async def advance(env, duration, step_timeout: float = 6.0) -> None:
+    """Skip ``duration`` of server time on the time-skipping test server, in steps of at
+    most 30 days (each step lets the workflows' timers of that month fire).
 
-    The V1 test server (1.40) sometimes leaves its time-skipping lock counter raised after a
-    signal-with-start from inside an activity (the subsidy claim); its sleep RPC then never
-    returns. We give the sleep a deadline and, when it passes, release one lock and retry.
+    The V1 test server (1.40) now and then leaves its time-skipping lock counter raised
+    (seen when an appointment closes its fiscal year and starts the claim); its sleep RPC
+    then never returns. Each step has a deadline (normal steps take well under a second);
+    when it passes, one lock is released and the step retried.
     """
     from datetime import timedelta
 
     import temporalio.api.testservice.v1 as ts_api
     from temporalio.service import RPCError
 
-    req = ts_api.SleepRequest()
-    req.duration.FromTimedelta(duration)
-    for _ in range(3):
-        try:
-            await env.client.test_service.unlock_time_skipping_with_sleep(
-                req, timeout=timedelta(seconds=40)
-            )
-            return
-        except RPCError:
-            await env.client.test_service.unlock_time_skipping(ts_api.UnlockTimeSkippingRequest())
-    raise AssertionError("the time-skipping server did not advance")
+    step = timedelta(days=30)
+    remaining = duration
+    while remaining > timedelta(0):
+        chunk = min(step, remaining)
+        req = ts_api.SleepRequest()
+        req.duration.FromTimedelta(chunk)
+        for attempt in range(4):
+            try:
+                await env.client.test_service.unlock_time_skipping_with_sleep(
+                    req, timeout=timedelta(seconds=step_timeout)
+                )
+                break
+            except RPCError as err:
+                if attempt == 3:
+                    raise AssertionError(f"the time-skipping server did not advance: {err}") from err
+                try:
+                    await env.client.test_service.unlock_time_skipping(
+                        ts_api.UnlockTimeSkippingRequest()
+                    )
+                except RPCError:
+                    pass  # not locked: the step was only slow
+        remaining -= chunk

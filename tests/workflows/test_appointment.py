@@ -113,3 +113,24 @@ async def test_renewal_moves_term_end_reminders_and_refusals_name_the_rule(ts):
     events = await store.read_stream(f"appointment:{sc.municipality.code}:ap1")
     assert types(events)[-1] == "TermRenewed"
     _ = Actor  # noqa: F841
+
+
+async def test_two_appointments_of_one_municipality_share_one_yearly_claim(ts):
+    env, tq = ts.env, ts.task_queue
+    now = await env.get_current_time()
+    town = municipality("074067")
+    first = Scenario(now, "two-a", town)
+    second = Scenario(now, "two-b", town)
+    second.term = first.term
+    await run_to_appointment(env, tq, first)
+    await run_to_appointment(env, tq, second, appointment_id="ap2")
+    fy = fiscal_year_of(first.term.start)
+    await advance(env, date(fy + 1, 4, 1) - (await env.get_current_time()).date() + timedelta(days=3))
+    claim = env.client.get_workflow_handle(f"subsidy:{town.code}:{fy}", result_type=ClaimView)
+    cv = await claim.query("status", result_type=ClaimView)
+    assert sorted(cv.appointments) == ["ap1", "ap2"] and cv.stage == "drafted"
+    events = await ts.store.read_stream(f"subsidy:{town.code}:{fy}")
+    assert types(events) == ["SubsidyAssessed", "SubsidyClaimDrafted"]  # drafted once
+    for ap in ("ap1", "ap2"):
+        await env.client.get_workflow_handle(f"appointment:{town.code}:{ap}").terminate("test over")
+    await claim.terminate("test over")

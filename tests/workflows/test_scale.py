@@ -39,7 +39,7 @@ async def test_600_applicants_bounded_history(ts):
     ids = [f"a{i:03d}" for i in range(APPLICANTS)]
     for batch in range(0, APPLICANTS, 50):
         await asyncio.gather(*(cmd(h, sc.receive(a)) for a in ids[batch:batch + 50]))
-    await advance(env, timedelta(days=31))  # reminders, then the posting closes itself
+    await advance(env, timedelta(days=31), step_timeout=60)  # reminders, then the posting closes itself
     status = await h.query("status", result_type=CampaignView)
     assert status.applications == APPLICANTS and not status.posting_open
     assert status.runs >= 2  # continued as new on the way
