@@ -36,13 +36,15 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "unknown, or another municipality's",
         409: "a rule of the manual refused (code = rule ID), or a concurrent change",
         422: "malformed input (field = dotted path)",
+        502: "Temporal refused the call for another reason",
         503: "Temporal is unreachable",
     }
     return {s: {"model": ErrorResponse, "description": text.get(s, "error")} for s in statuses}
 
 
 READ_ERRORS = error_responses(401, 403, 404, 422)
-WRITE_ERRORS = error_responses(401, 403, 404, 409, 422, 503)
+LIVE_READ_ERRORS = error_responses(401, 403, 404, 422, 502, 503)  # reads that ask Temporal
+WRITE_ERRORS = error_responses(401, 403, 404, 409, 422, 502, 503)
 
 
 # --- audit ------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.auth import Principal, Role
 from api.deps import ClientDep, StoreDep, allow
 from api.errors import ApiError, field_of
-from api.schemas import READ_ERRORS, WRITE_ERRORS
+from api.schemas import LIVE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS
 from domain import commands as c
 from workflows import ids
 from workflows.client import rule_violation
@@ -370,7 +370,7 @@ for _c in CLAIM_ACTIONS:
 
 
 @router.get("/claims/{municipality}/{fiscal_year}", response_model=ClaimView,
-            responses=READ_ERRORS, tags=["claims"], summary="特別交付税申請の状況")
+            responses=LIVE_READ_ERRORS, tags=["claims"], summary="特別交付税申請の状況")
 async def claim_status(municipality: Code, fiscal_year: FiscalYear,
                        _: Annotated[Principal, allow(*READERS, action="read a claim", what="claim")],
                        client: ClientDep) -> ClaimView:
@@ -393,6 +393,7 @@ async def start_campaign(
     body: DefineRoleRequest,
     principal: Annotated[Principal, allow(*OFFICER, action="DefineRole")],
     client: ClientDep,
+    store: StoreDep,
 ) -> CampaignView:
     from domain.recruitment import decide
     from domain.state import RecruitmentState
@@ -412,27 +413,27 @@ async def start_campaign(
                        f"campaign {body.campaign_id} already exists", "campaign_id") from None
     except RPCError as exc:
         raise _rpc_error(exc) from None
-    return await _first_event_written(client, wf)
+    return await _first_event_written(client, store, wf)
 
 
-async def _first_event_written(client: Client, wf: str, timeout: float = 10.0) -> CampaignView:
-    """Answer once the workflow recorded RoleDefined (its run method writes it first), so
-    the 201 carries the resulting state; after ``timeout`` answer with what there is."""
-    deadline = asyncio.get_running_loop().time() + timeout
+async def _first_event_written(client: Client, store: Any, wf: str,
+                               timeout: float = 10.0) -> CampaignView:
+    """Answer once the event store holds RoleDefined (the workflow's run method writes it
+    first), so the 201 describes a recorded campaign; after ``timeout`` answer anyway."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     delay = 0.02
-    while True:
-        status = await query_status(client, wf, CampaignView)
-        if status.version > 0 or asyncio.get_running_loop().time() > deadline:
-            return status
+    while await store.stream_version(wf) < 1 and loop.time() < deadline:
         await asyncio.sleep(delay)
         delay = min(delay * 2, 0.5)
+    return await query_status(client, wf, CampaignView)
 
 
 # ---------------------------------------------------------------- reads
 
 
 @router.get("/recruitments/{municipality}/{campaign_id}", response_model=CampaignView,
-            responses=READ_ERRORS, tags=["recruitment"], summary="募集の現在の状況")
+            responses=LIVE_READ_ERRORS, tags=["recruitment"], summary="募集の現在の状況")
 async def campaign_status(
     municipality: Code, campaign_id: Ident,
     _: Annotated[Principal, allow(*READERS, action="read a campaign", what="campaign")],
@@ -442,7 +443,7 @@ async def campaign_status(
 
 
 @router.get("/recruitments/{municipality}/{campaign_id}/applications/{application_id}",
-            responses=READ_ERRORS, tags=["applications"],
+            responses=LIVE_READ_ERRORS, tags=["applications"],
             summary="応募の状況 (個人情報: 人事担当・監査のみ, R-SCR-3)")
 async def application_status(
     municipality: Code, campaign_id: Ident, application_id: Ident,
@@ -465,7 +466,7 @@ async def application_status(
 
 
 @router.get("/appointments/{municipality}/{appointment_id}", response_model=AppointmentView,
-            responses=READ_ERRORS, tags=["appointments"], summary="任用の現在の状況")
+            responses=LIVE_READ_ERRORS, tags=["appointments"], summary="任用の現在の状況")
 async def appointment_status(
     municipality: Code, appointment_id: Ident,
     _: Annotated[Principal, allow(*READERS, action="read an appointment", what="appointment")],
@@ -568,7 +569,7 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 Lister = Annotated[Principal, allow(*READERS, action="list")]
 
 
-@router.get("/recruitments", response_model=Listing, responses=READ_ERRORS,
+@router.get("/recruitments", response_model=Listing, responses=LIVE_READ_ERRORS,
             tags=["recruitment"], summary="募集の一覧 (団体・段階・人材像・年度で絞り込み)")
 async def list_campaigns(principal: Lister, client: ClientDep,
                          municipality: MuniFilter = None, stage: StageFilter = None,
@@ -578,7 +579,7 @@ async def list_campaigns(principal: Lister, client: ClientDep,
                        fiscal_year, limit)
 
 
-@router.get("/claims", response_model=Listing, responses=READ_ERRORS,
+@router.get("/claims", response_model=Listing, responses=LIVE_READ_ERRORS,
             tags=["claims"], summary="特別交付税申請の一覧")
 async def list_claims(principal: Lister, client: ClientDep,
                       municipality: MuniFilter = None, stage: StageFilter = None,
@@ -587,7 +588,7 @@ async def list_claims(principal: Lister, client: ClientDep,
                        fiscal_year, limit)
 
 
-@router.get("/appointments", response_model=Listing, responses=READ_ERRORS,
+@router.get("/appointments", response_model=Listing, responses=LIVE_READ_ERRORS,
             tags=["appointments"], summary="任用の一覧")
 async def list_appointments(principal: Lister, client: ClientDep,
                             municipality: MuniFilter = None, stage: StageFilter = None,
