@@ -34,9 +34,8 @@ async def run_to_appointment(
     the campaign handle (already completed)."""
     from datetime import timedelta
 
-    from domain.state import ApplicationState
     from workflows.client import start_campaign
-    from workflows.models import ApplicationQuery, CampaignInput
+    from workflows.models import CampaignInput
 
     h = await start_campaign(env.client, CampaignInput(define=sc.define()), task_queue=task_queue)
     now = await env.get_current_time()
@@ -48,18 +47,37 @@ async def run_to_appointment(
     await advance(env, timedelta(days=deadline_days + 1))
     first = applicants[0]
     now = await env.get_current_time()
-    await cmd(h, sc.screen(first))
-    await cmd(h, sc.schedule(first, now + timedelta(hours=2)))
-    await cmd(h, sc.record(first))
-    await cmd(h, sc.shortlist(first))
-    await cmd(h, sc.approve_offer(first))
-    await cmd(h, sc.make_offer(first, now + timedelta(days=14)))
-    await cmd(h, sc.accept(first, now + timedelta(days=10)))
-    app = await h.query("application", ApplicationQuery(application_id=first), result_type=ApplicationState)
-    await cmd(h, sc.sign(first, [p.item for p in app.pledges.required], sc.term.start - timedelta(days=30)))
-    await cmd(h, sc.appoint(first, appointment_id))
+    await offer_accepted(h, sc, first, now)
+    await sign_all_and_appoint(h, sc, first, appointment_id)
     await h.result()
     return h
+
+
+async def offer_accepted(h, sc, application_id: str, now, pledge_days: int = 10) -> None:
+    """Screen, interview (recorded), shortlist, offer approved, made and accepted."""
+    from datetime import timedelta
+
+    for c in (sc.screen(application_id), sc.schedule(application_id, now + timedelta(hours=1)),
+              sc.record(application_id), sc.shortlist(application_id),
+              sc.approve_offer(application_id),
+              sc.make_offer(application_id, now + timedelta(days=14)),
+              sc.accept(application_id, now + timedelta(days=pledge_days))):
+        await cmd(h, c)
+
+
+async def required_pledges(h, application_id: str) -> list[str]:
+    from domain.state import ApplicationState
+    from workflows.models import ApplicationQuery
+
+    app = await h.query("application", ApplicationQuery(application_id=application_id),
+                        result_type=ApplicationState)
+    return [p.item for p in app.pledges.required]
+
+
+async def sign_all_and_appoint(h, sc, application_id: str, appointment_id: str = "ap1"):
+    items = await required_pledges(h, application_id)
+    await cmd(h, sc.sign(application_id, items, sc.term.start))
+    return await cmd(h, sc.appoint(application_id, appointment_id))
 
 
 async def advance(env, duration, step_timeout: float = 6.0) -> None:

@@ -25,7 +25,13 @@ from tests import pg
 from tests.temporal_env import TEST_PAYLOAD_KEY, address_of, dev_server_env
 from tests.workflows.builders import NAME, OFFICER, Scenario, municipality
 from tests.workflows.conftest import running_worker
-from tests.workflows.helpers import campaign_events, cmd, types
+from tests.workflows.helpers import (
+    campaign_events,
+    cmd,
+    offer_accepted,
+    sign_all_and_appoint,
+    types,
+)
 from workflows.client import start_campaign
 from workflows.models import ApplicationQuery, CampaignInput
 
@@ -70,11 +76,7 @@ async def to_awaiting_pledges(env, tq: str, sc: Scenario):
     for c in (sc.submit(), sc.approve(), sc.publish(now + timedelta(days=30)), sc.receive("a1")):
         await cmd(h, c)
     await cmd(h, ClosePosting(actor=OFFICER, reason=PostingCloseReason.closed_by_officer))
-    for c in (sc.screen("a1"), sc.schedule("a1", now + timedelta(hours=1)), sc.record("a1"),
-              sc.shortlist("a1"), sc.approve_offer("a1"),
-              sc.make_offer("a1", now + timedelta(days=14)),
-              sc.accept("a1", now + timedelta(days=10))):
-        await cmd(h, c)
+    await offer_accepted(h, sc, "a1", now)
     return h
 
 
@@ -173,15 +175,8 @@ async def test_worker_killed_mid_campaign_campaign_completes_each_event_once(
         second = _spawn(env, log)
         await asyncio.wait_for(pending, timeout=60)
         await cmd(h, ClosePosting(actor=OFFICER, reason=PostingCloseReason.closed_by_officer))
-        for c in (sc.screen("a1"), sc.schedule("a1", now + timedelta(hours=1)), sc.record("a1"),
-                  sc.shortlist("a1"), sc.approve_offer("a1"),
-                  sc.make_offer("a1", now + timedelta(days=14)),
-                  sc.accept("a1", now + timedelta(days=10))):
-            await cmd(h, c)
-        app = await h.query("application", ApplicationQuery(application_id="a1"),
-                            result_type=ApplicationState)
-        await cmd(h, sc.sign("a1", [p.item for p in app.pledges.required], sc.term.start))
-        await cmd(h, sc.appoint("a1"))
+        await offer_accepted(h, sc, "a1", now)
+        await sign_all_and_appoint(h, sc, "a1")
         final = await asyncio.wait_for(h.result(), timeout=60)
         assert final.stage == "appointed"
         appointment = dev.client.get_workflow_handle("appointment:074061:ap1")
@@ -194,6 +189,9 @@ async def test_worker_killed_mid_campaign_campaign_completes_each_event_once(
                 p.send_signal(signal.SIGTERM)
                 p.wait(timeout=30)
     assert second.returncode == 0, log.read_text()[-2000:]  # graceful shutdown on SIGTERM
+    worker_log = log.read_text()
+    assert "worker started" in worker_log
+    assert NAME not in worker_log and EMAIL not in worker_log  # no personal data in logs
     events = await campaign_events(pg_store, "074061", sc.campaign_id)
     assert types(events) == [
         "RoleDefined", "RoleSubmittedForApproval", "RoleApproved", "PostingPublished",

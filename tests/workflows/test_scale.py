@@ -7,11 +7,15 @@ import asyncio
 import time
 from datetime import timedelta
 
-from domain.state import ApplicationState
 from tests.workflows.builders import Scenario, municipality
-from tests.workflows.helpers import advance, cmd
+from tests.workflows.helpers import (
+    advance,
+    cmd,
+    offer_accepted,
+    sign_all_and_appoint,
+)
 from workflows.client import start_campaign
-from workflows.models import ApplicationQuery, CampaignInput, CampaignView
+from workflows.models import CampaignInput, CampaignView
 
 APPLICANTS = 600
 LIMIT = 10_240
@@ -46,15 +50,8 @@ async def test_600_applicants_bounded_history(ts):
 
     first = ids[-1]
     now = await env.get_current_time()
-    for c in (sc.screen(first), sc.schedule(first, now + timedelta(hours=2)), sc.record(first),
-              sc.shortlist(first), sc.approve_offer(first),
-              sc.make_offer(first, now + timedelta(days=14)),
-              sc.accept(first, now + timedelta(days=10))):
-        await cmd(h, c)
-    app = await h.query("application", ApplicationQuery(application_id=first),
-                        result_type=ApplicationState)
-    await cmd(h, sc.sign(first, [p.item for p in app.pledges.required], sc.term.start))
-    await cmd(h, sc.appoint(first))
+    await offer_accepted(h, sc, first, now)
+    await sign_all_and_appoint(h, sc, first)
     final = await h.result()
     assert final.stage == "appointed" and final.applications == APPLICANTS
 

@@ -18,12 +18,19 @@ from domain.commands import (
     WithdrawApplication,
 )
 from domain.screening import RejectionReasonCode
-from domain.state import ApplicationState
 from tests.unit import lifecycle_builders as lb
 from tests.workflows.builders import APPROVER, OFFICER, Scenario, municipality
-from tests.workflows.helpers import advance, campaign_events, cmd, reminders, types
+from tests.workflows.helpers import (
+    advance,
+    campaign_events,
+    cmd,
+    offer_accepted,
+    reminders,
+    required_pledges,
+    types,
+)
 from workflows.client import rule_violation, start_campaign
-from workflows.models import ApplicationQuery, CampaignInput, CampaignView
+from workflows.models import CampaignInput, CampaignView
 
 
 async def _refused(h, command) -> str:
@@ -91,14 +98,8 @@ async def test_R_PLEDGE_3_unsigned_pledge_expires_and_the_offer_lapses(ts):
     await cmd(h, sc.receive("a1"))
     await advance(ts.env, timedelta(days=6))
     now = await ts.env.get_current_time()
-    for c in (sc.screen("a1"), sc.schedule("a1", now + timedelta(hours=1)), sc.record("a1"),
-              sc.shortlist("a1"), sc.approve_offer("a1"),
-              sc.make_offer("a1", now + timedelta(days=14)),
-              sc.accept("a1", now + timedelta(days=5))):
-        await cmd(h, c)
-    app = await h.query("application", ApplicationQuery(application_id="a1"),
-                        result_type=ApplicationState)
-    required = [p.item for p in app.pledges.required]
+    await offer_accepted(h, sc, "a1", now, pledge_days=5)
+    required = await required_pledges(h, "a1")
     await cmd(h, sc.sign("a1", required[:1], sc.term.start))  # one of several signed
     await advance(ts.env, timedelta(days=6))
     events = await campaign_events(ts.store, "074065", "pledge")
