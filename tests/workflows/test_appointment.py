@@ -131,6 +131,11 @@ async def test_two_appointments_of_one_municipality_share_one_yearly_claim(ts):
     assert sorted(cv.appointments) == ["ap1", "ap2"] and cv.stage == "drafted"
     events = await ts.store.read_stream(f"subsidy:{town.code}:{fy}")
     assert types(events) == ["SubsidyAssessed", "SubsidyClaimDrafted"]  # drafted once
+    # nobody confirmed R-READY 1-5 here: each appointment got its readiness reminder
+    for ap in ("ap1", "ap2"):
+        stream = await ts.store.read_stream(f"appointment:{town.code}:{ap}")
+        kinds = [e.data["kind"] for e in stream if e.type == "ReminderSent"]
+        assert kinds.count("readiness") == 1, kinds
     for ap in ("ap1", "ap2"):
         await env.client.get_workflow_handle(f"appointment:{town.code}:{ap}").terminate("test over")
     await claim.terminate("test over")
