@@ -80,7 +80,7 @@ async def sign_all_and_appoint(h, sc, application_id: str, appointment_id: str =
     return await cmd(h, sc.appoint(application_id, appointment_id))
 
 
-async def advance(env, duration, step_timeout: float = 6.0) -> None:
+async def advance(env, duration, step_timeout: float = 3.0) -> None:
     """Skip ``duration`` of server time on the time-skipping test server, in steps of at
     most 30 days (each step lets the workflows' timers of that month fire).
 
