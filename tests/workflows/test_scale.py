@@ -41,8 +41,8 @@ async def test_600_applicants_bounded_history(ts):
     for c in (sc.submit(), sc.approve(), sc.publish(now + timedelta(days=30))):
         await cmd(h, c)
     ids = [f"a{i:03d}" for i in range(APPLICANTS)]
-    for batch in range(0, APPLICANTS, 50):
-        await asyncio.gather(*(cmd(h, sc.receive(a)) for a in ids[batch:batch + 50]))
+    for batch in range(0, APPLICANTS, 150):
+        await asyncio.gather(*(cmd(h, sc.receive(a)) for a in ids[batch:batch + 150]))
     await advance(env, timedelta(days=31), step_timeout=60)  # reminders, then the posting closes itself
     status = await h.query("status", result_type=CampaignView)
     assert status.applications == APPLICANTS and not status.posting_open
