@@ -64,6 +64,7 @@ class CarriedCampaign(Msg):
     fired: list[str]
     screening_reminded: list[str]
     deadline_set_at: dict[str, datetime] = Field(default_factory=dict)
+    open_until: datetime | None = None
     runs: int
 
 

@@ -13,6 +13,9 @@ the deadline (R-POST-4); a screening-SLA digest; interview-feedback reminders; o
 expiry; the pledge reminder and the pledge deadline (R-PLEDGE-3: PledgeExpired, the offer
 lapses).
 
+After the appointment the campaign stays open for recruitment costs (an agency's success
+fee is often paid after the hire, R-SUB-4) until the end of that fiscal year, then ends.
+
 Bounded history (600+ applicants): the workflow continues-as-new when its history grows
 past ``continue_as_new_after`` events, carrying the folded state (personal data of
 rejected and withdrawn applicants is dropped from the carried state; it stays in the
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -83,6 +86,7 @@ from workflows.common import (
     no_system_actor,
     notify,
     refusal,
+    start_of_day_jst,
     upsert_search_attributes,
 )
 
@@ -118,6 +122,7 @@ class RecruitmentWorkflow:
         self._tails: dict[str, asyncio.Task] = {}  # the last pending write per stream
         self._broken: BaseException | None = None
         self._sa_stage = self._state.stage.value
+        self._open_until: datetime | None = carried.open_until if carried else None
 
     # ------------------------------------------------------------------ run
 
@@ -156,8 +161,14 @@ class RecruitmentWorkflow:
         return self.status()
 
     def _should_stop(self) -> bool:
-        if self._state.stage in TERMINAL_STAGES or self._broken is not None:
+        if self._broken is not None:
             return True
+        if self._state.stage in TERMINAL_STAGES:
+            return (
+                self._state.stage is not Stage.appointed
+                or self._open_until is None
+                or workflow.now() >= self._open_until
+            )
         info = workflow.info()
         return (
             info.get_current_history_length() >= self._inp.continue_as_new_after
@@ -181,6 +192,7 @@ class RecruitmentWorkflow:
                     fired=sorted(self._timers.fired),
                     screening_reminded=sorted(self._screening_reminded),
                     deadline_set_at=self._set_at,
+                    open_until=self._open_until,
                     runs=self._runs,
                 )
             }
@@ -275,6 +287,11 @@ class RecruitmentWorkflow:
                 self._set_at["posting"] = e.at
             elif isinstance(e, PledgeRequested):
                 self._set_at[f"pledge:{e.application_id}"] = e.at
+            elif isinstance(e, Appointed) and workflow.patched("campaign-open-for-costs"):
+                # an agency's success fee is often paid after the hire: the campaign takes
+                # recruitment costs (R-SUB-4) until the end of that fiscal year
+                fy = fiscal_year_of(japan_date(e.at))
+                self._open_until = start_of_day_jst(date(fy + 1, 4, 1))
         return task
 
     async def _after_commit(self, events: list[DomainEvent]) -> None:
@@ -370,6 +387,8 @@ class RecruitmentWorkflow:
         s, slas, now = self._state, self._inp.slas, workflow.now()
         out: list[Due] = []
         if s.stage in TERMINAL_STAGES:
+            if s.stage is Stage.appointed and self._open_until is not None:
+                out.append(Due(self._open_until, "campaign_closes", _nothing))
             return out
         if s.posting_open and s.deadline is not None:
             deadline = s.deadline
@@ -489,6 +508,10 @@ class RecruitmentWorkflow:
         except ApplicationError as err:  # the state moved on: nothing to do
             workflow.logger.info("campaign %s: timer %s not applicable (%s)",
                                  self._campaign, cmd.kind, err.type)  # type: ignore[attr-defined]
+
+
+async def _nothing() -> None:
+    """A due item that only wakes the loop (whose stop condition then holds)."""
 
 
 def _jst(instant: datetime) -> str:

@@ -42,7 +42,7 @@ def jst_day(instant: datetime) -> date:
     return instant.astimezone(JST).date()
 
 
-def term_from(now: datetime, days_ahead: int = 60, months: int = 12) -> Term:
+def term_from(now: datetime, days_ahead: int = 60, months: int = 18) -> Term:
     start = jst_day(now) + timedelta(days=days_ahead)
     end = date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, 1) - timedelta(days=1)
     return Term(start=start, end=end)

@@ -48,8 +48,8 @@ async def run_to_appointment(
     first = applicants[0]
     now = await env.get_current_time()
     await offer_accepted(h, sc, first, now)
-    await sign_all_and_appoint(h, sc, first, appointment_id)
-    await h.result()
+    result = await sign_all_and_appoint(h, sc, first, appointment_id)
+    assert result.stage == "appointed"
     return h
 
 

@@ -4,13 +4,16 @@ pass in seconds; the events land in the real event store, in order; reminders ar
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
+from domain.commands import RecordCost
+from domain.events import CostKind
+from domain.fiscal import fiscal_year_of
 from domain.state import ApplicationState
-from tests.workflows.builders import Scenario
+from tests.workflows.builders import OFFICER, Scenario, jst_day
 from tests.workflows.helpers import advance, campaign_events, cmd, reminders, types
 from tests.workflows.histories_util import record
 from workflows.client import rule_violation, start_campaign
@@ -52,6 +55,13 @@ async def test_happy_path_role_to_appointment(ts):
     await cmd(h, sc.sign("a1", items, sc.term.start - timedelta(days=30)))
     result = await cmd(h, sc.appoint("a1"))
     assert result.stage == "appointed"
+    # the agency's success fee, paid after the hire, is still a recruitment cost (R-SUB-4)
+    paid = jst_day(await env.get_current_time())
+    await cmd(h, RecordCost(actor=OFFICER, cost_id="agency-fee", cost_kind=CostKind.agency_fee,
+                            amount_yen=880_000, paid_on=paid))
+    # the campaign closes at the end of that fiscal year
+    fy_end = date(fiscal_year_of(paid) + 1, 4, 1)
+    await advance(env, fy_end - paid + timedelta(days=1))
     final = await h.result()
     assert final.stage == "appointed"
     await record(env.client, h.id, "recruitment-happy")
@@ -63,7 +73,7 @@ async def test_happy_path_role_to_appointment(ts):
         "ReminderSent", "ReminderSent", "PostingClosed",
         "DocumentScreeningCompleted", "InterviewScheduled", "InterviewRecorded",
         "ApplicantShortlisted", "OfferApproved", "OfferMade", "OfferAccepted",
-        "PledgeRequested", "PledgeSigned", "Appointed",
+        "PledgeRequested", "PledgeSigned", "Appointed", "CostRecorded",
     ]
     assert reminders(events) == [
         ("posting_deadline_7d", "happy"), ("posting_deadline_1d", "happy"),

@@ -52,7 +52,7 @@ async def test_600_applicants_bounded_history(ts):
     now = await env.get_current_time()
     await offer_accepted(h, sc, first, now)
     await sign_all_and_appoint(h, sc, first)
-    final = await h.result()
+    final = await h.query("status", result_type=CampaignView)
     assert final.stage == "appointed" and final.applications == APPLICANTS
 
     lengths = await _run_lengths(env.client, h.id)
@@ -62,3 +62,4 @@ async def test_600_applicants_bounded_history(ts):
     assert len(received) == len({e.stream_id for e in received}) == APPLICANTS
     assert time.monotonic() - started < 120
     await env.client.get_workflow_handle("appointment:074062:ap1").terminate("test over")
+    await h.terminate("test over")
