@@ -277,8 +277,15 @@ def assess(
     measures = _measures(policy)
     kind_policy = measures.municipality_kinds[municipality.kind]
     if not kind_policy.eligible:
-        submitted_a = sum(p.amount_yen for a in advisors for p in a.payments)
-        submitted_r = sum(c.amount_yen for c in recruitment_costs)
+        # costs of other fiscal years are left out by R-SUB-6 (contracts.md: each with its
+        # reason), so R-SUB-1 refuses only this fiscal year's costs
+        fy = FiscalYear(fiscal_year)
+        out_of_fy = [_out_of_fy(f"payment to {a.id}", p.date, p.amount_yen, fiscal_year)
+                     for a in advisors for p in a.payments if not fy.contains(p.date)]
+        out_of_fy += [_out_of_fy("recruitment cost", c.date, c.amount_yen, fiscal_year)
+                      for c in recruitment_costs if not fy.contains(c.date)]
+        submitted_a = sum(p.amount_yen for a in advisors for p in a.payments if fy.contains(p.date))
+        submitted_r = sum(c.amount_yen for c in recruitment_costs if fy.contains(c.date))
         label = "interpretation: " if kind_policy.interpretation else ""
         reason = Reason(
             code="R-SUB-1",
@@ -290,7 +297,7 @@ def assess(
         return SubsidyAssessment(
             fiscal_year=fiscal_year, appointment_eligible_cost_yen=0, appointment_measure_yen=0,
             counted_advisor=None, recruitment_eligible_cost_yen=0, recruitment_measure_yen=0,
-            reasons=(reason,),
+            reasons=(reason, *out_of_fy),
         )
     a_cost, a_measure, counted, a_reasons = _appointment(measures, fiscal_year, advisors)
     r_cost, r_measure, r_reasons = _recruitment(measures, fiscal_year, recruitment_costs)
