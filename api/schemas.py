@@ -36,6 +36,7 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "unknown, or another municipality's",
         409: "a rule of the manual refused (code = rule ID), or a concurrent change",
         422: "malformed input (field = dotted path)",
+        429: "Temporal is busy (too many concurrent commands on one process); retry",
         502: "Temporal refused the call for another reason",
         503: "Temporal is unreachable",
     }
@@ -43,8 +44,8 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 READ_ERRORS = error_responses(401, 403, 404, 422)
-LIVE_READ_ERRORS = error_responses(401, 403, 404, 422, 502, 503)  # reads that ask Temporal
-WRITE_ERRORS = error_responses(401, 403, 404, 409, 422, 502, 503)
+LIVE_READ_ERRORS = error_responses(401, 403, 404, 422, 429, 502, 503)  # reads that ask Temporal
+WRITE_ERRORS = error_responses(401, 403, 404, 409, 422, 429, 502, 503)
 
 
 # --- audit ------------------------------------------------------------------------------

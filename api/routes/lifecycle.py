@@ -20,6 +20,8 @@ persona, fiscal year); the posting document is rendered from the event store.
 
 import asyncio
 import copy
+import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -162,17 +164,45 @@ def _rpc_error(exc: RPCError) -> ApiError:
         if "completed" in exc.message.lower():
             return ApiError(409, "STATE-WORKFLOW-CLOSED", "this process has already ended")
         return ApiError(404, "not_found", "not found")
+    if exc.status == RPCStatusCode.RESOURCE_EXHAUSTED:
+        return ApiError(429, "busy", f"Temporal is busy, retry later ({exc.message})")
     if exc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
-        return ApiError(503, "temporal_unavailable", "the Temporal frontend is unreachable")
-    return ApiError(502, "temporal_error", f"Temporal refused the call ({exc.status.name})")
+        return ApiError(503, "temporal_unavailable",
+                        f"the Temporal frontend is unreachable ({exc.status.name}: {exc.message})")
+    return ApiError(502, "temporal_error",
+                    f"Temporal refused the call ({exc.status.name}: {exc.message})")
+
+
+# Backpressure and blips: RESOURCE_EXHAUSTED is Temporal's per-workflow limit on in-flight
+# updates (many clients acting on one campaign at once); the update id makes a retry safe
+# (Temporal deduplicates updates by id), so these are retried for a while.
+TRANSIENT = (RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.UNAVAILABLE,
+             RPCStatusCode.DEADLINE_EXCEEDED)
+RETRY_FOR = 20.0  # seconds
+
+
+async def _retrying(call: Callable[[], Any]) -> Any:
+    loop = asyncio.get_running_loop()
+    deadline, delay = loop.time() + RETRY_FOR, 0.05
+    while True:
+        try:
+            return await call()
+        except (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
+            transient = not isinstance(exc, RPCError) or exc.status in TRANSIENT
+            if not transient or loop.time() + delay > deadline:
+                raise
+            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+            delay = min(delay * 2, 1.0)
 
 
 async def send_command(client: Client, workflow_id: str, cmd: BaseModel,
                        update: str = "command") -> CommandResult:
     """Send a command as an update; a refusal comes back as the domain's RuleViolation."""
     handle = client.get_workflow_handle(workflow_id)
+    update_id = str(uuid.uuid4())  # one per request: retries below are deduplicated
     try:
-        return await handle.execute_update(update, cmd, result_type=CommandResult)
+        return await _retrying(lambda: handle.execute_update(
+            update, cmd, id=update_id, result_type=CommandResult))
     except WorkflowUpdateFailedError as exc:
         violation = rule_violation(exc)
         if violation is None:
@@ -185,8 +215,9 @@ async def send_command(client: Client, workflow_id: str, cmd: BaseModel,
 
 
 async def query_status(client: Client, workflow_id: str, result_type: type) -> Any:
+    handle = client.get_workflow_handle(workflow_id)
     try:
-        return await client.get_workflow_handle(workflow_id).query("status", result_type=result_type)
+        return await _retrying(lambda: handle.query("status", result_type=result_type))
     except RPCError as exc:
         raise _rpc_error(exc) from None
 
