@@ -326,6 +326,8 @@ def decide(state: RecruitmentState, command: Command, now: datetime) -> list[Dom
                 )
             return [CampaignClosed(at=now, by=by, reason=command.reason)]
         case CancelCampaign():
+            # the brief's lifecycle: cancellation is the approver's decision
+            _require_role(command.actor, "approver")
             _not_ended(state)
             if state.stage is Stage.new:
                 raise RuleViolation("STATE-STAGE", "there is no campaign to cancel", None)

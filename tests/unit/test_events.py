@@ -108,7 +108,7 @@ def every_kind_of_event() -> list:
             reason="適任者なし",
         )
     )
-    c.do(CancelCampaign(actor=OFFICER, reason="予算不成立"))
+    c.do(CancelCampaign(actor=APPROVER, reason="予算不成立"))
     events += c.events
 
     c3 = Campaign()

@@ -605,7 +605,8 @@ def test_repost_after_no_suitable_applicant():
 def test_closing_with_a_live_offer_is_refused_but_cancelling_revokes_it():
     c = Campaign().posted().with_application("a1").closed_posting().shortlisted("a1").offered("a1")
     refused(c, CloseCampaign(actor=OFFICER, reason="適任者なし"), "STATE-OFFER-LIVE")
-    lapsed, cancelled = c.do(CancelCampaign(actor=OFFICER, reason="予算不成立"))
+    refused(c, CancelCampaign(actor=OFFICER, reason="予算不成立"), "AUTH-ROLE")
+    lapsed, cancelled = c.do(CancelCampaign(actor=APPROVER, reason="予算不成立"))
     assert lapsed.reason is OfferLapseReason.revoked and isinstance(cancelled, CampaignCancelled)
     assert c.state.stage is Stage.cancelled
     refused(

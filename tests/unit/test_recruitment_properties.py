@@ -102,7 +102,7 @@ def command(kind: str, app: str, now):
         case "close":
             return ClosePosting(actor=SYSTEM, reason=PostingCloseReason.deadline_passed)
         case "cancel":
-            return CancelCampaign(actor=OFFICER, reason="中止")
+            return CancelCampaign(actor=APPROVER, reason="中止")
     raise AssertionError(kind)
 
 
