@@ -18,7 +18,8 @@ COPY activities ./activities
 COPY api ./api
 COPY cli ./cli
 COPY worker.py ./
-RUN pip install . \
+# editable: ninyo.settings resolves var/ next to the sources (/app/var, owned by the user)
+RUN pip install -e . \
     && useradd --create-home --uid 10001 ninyo \
     && mkdir -p /app/var && chown ninyo /app/var
 
