@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -135,10 +136,18 @@ async def state_as_of(store: Any, stream_id: str, instant: datetime) -> dict[str
     }
 
 
-async def export_appointment(store: Any, stream_id: str) -> dict[str, Any]:
+EXPORT_STEPS = 4
+
+
+async def export_appointment(
+    store: Any, stream_id: str, progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
     """An appointment's complete recorded history: the appointment stream, and the
     recruitment that led to it (the campaign stream and the appointee's application
-    stream, named by the ``Appointed`` event), its current state and the log's check."""
+    stream, named by the ``Appointed`` event), its current state and the log's check.
+    ``progress(step)`` is called before each of the ``EXPORT_STEPS`` steps."""
+    step = progress or (lambda _: None)
+    step("reading the appointment")
     history = await stream_history(store, stream_id)
     events = await store.read_stream(stream_id)
     m = municipality_of(stream_id)
@@ -148,9 +157,11 @@ async def export_appointment(store: Any, stream_id: str) -> dict[str, Any]:
         campaign, application = appointed.data.get("campaign_id"), appointed.data.get("application_id")
         for origin_stream in (f"recruitment:{m}:{campaign}",
                               f"application:{m}:{campaign}:{application}"):
+            step(f"reading {origin_stream.split(':', 1)[0]}")
             recorded = await store.read_stream(origin_stream)
             origin.append({"stream_id": origin_stream,
                            "events": [history_entry(e) for e in recorded]})
+    step("verifying the event log")
     verify = await store.verify()
     return {
         "appointment": stream_id,

@@ -56,8 +56,10 @@ async def _store():
         await store.close()
 
 
-def _run(work: Callable[[Any], Awaitable[Any]], label: str | None = None) -> Any:
-    """Run ``work(store)``; long operations show a rich progress bar on stderr."""
+def _run(work: Callable[..., Awaitable[Any]], label: str | None = None,
+         steps: int | None = None) -> Any:
+    """Run ``work(store)``; long operations show a rich progress bar on stderr — with
+    ``steps``, ``work(store, advance)`` reports each step (``advance(description)``)."""
     from api.errors import ApiError
 
     async def main() -> Any:
@@ -66,9 +68,16 @@ def _run(work: Callable[[Any], Awaitable[Any]], label: str | None = None) -> Any
                 return await work(store)
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                           TimeElapsedColumn(), console=err, transient=True) as progress:
-                task = progress.add_task(label, total=None)
-                result = await work(store)
-                progress.update(task, total=1, completed=1)
+                task = progress.add_task(label, total=steps)
+                started = False
+
+                def advance(description: str) -> None:
+                    nonlocal started
+                    progress.update(task, description=description, advance=1 if started else 0)
+                    started = True
+
+                result = await (work(store, advance) if steps else work(store))
+                progress.update(task, total=steps or 1, completed=steps or 1)
                 return result
 
     try:
@@ -186,14 +195,15 @@ def export(
     out_file: Path | None = typer.Option(None, "--out", dir_okay=False),
 ) -> None:
     """An appointment's complete history as JSON or as a readable HTML report."""
-    from api.audit_views import export_appointment, render_html
+    from api.audit_views import EXPORT_STEPS, export_appointment, render_html
 
     if fmt not in ("json", "html"):
         _fail("invalid_input", "--format: json or html", "format")
     if not appointment.startswith("appointment:"):
         _fail("invalid_input", "APPOINTMENT: expected appointment:{code}:{id}", "APPOINTMENT")
     _check_stream(appointment)
-    report = _run(lambda store: export_appointment(store, appointment), "exporting")
+    report = _run(lambda store, advance: export_appointment(store, appointment, advance),
+                  "exporting", steps=EXPORT_STEPS)
     text = render_html(report) if fmt == "html" else _dump(report)
     if out_file is None:
         typer.echo(text)
