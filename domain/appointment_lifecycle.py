@@ -262,6 +262,7 @@ def decide(
                     subject_id=command.subject_id,
                     due=command.due,
                     rule=command.rule,
+                    recipient_role=command.recipient_role,
                 )
             ]
     raise RuleViolation(

@@ -267,6 +267,7 @@ class RecordReminder(Command):
     subject_id: str
     due: AwareDatetime | None = None
     rule: str | None = None
+    recipient_role: str | None = None
 
 
 # ============================================================== appointment term

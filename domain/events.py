@@ -300,6 +300,9 @@ class ReminderSent(DomainEvent):
     subject_id: str  # what it is about (campaign, application or appointment id)
     due: AwareDatetime | None = None
     rule: str | None = None
+    # who was reminded: the role whose mailbox received it (hr_officer, approver); the
+    # address itself stays in the notification outbox. None on events recorded before it.
+    recipient_role: str | None = None
 
 
 # ============================================================== applications (application stream)

@@ -817,6 +817,7 @@ def decide(state: RecruitmentState, command: Command, now: datetime) -> list[Dom
                     subject_id=command.subject_id,
                     due=command.due,
                     rule=command.rule,
+                    recipient_role=command.recipient_role,
                 )
             ]
     raise RuleViolation(

@@ -223,6 +223,7 @@ class AppointmentWorkflow:
                          kind=f"reminder:{kind}", municipality=self._code)
             await self._execute(RecordReminder(
                 actor=SYSTEM, reminder_kind=kind, subject_id=self._appointment, due=due, rule=rule,
+                recipient_role="hr_officer",
             ))
             workflow.logger.info("appointment %s: reminder %s sent", self._appointment, kind)
 

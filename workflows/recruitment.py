@@ -466,7 +466,7 @@ class RecruitmentWorkflow:
             self._screening_reminded.update(overdue)
             await self._execute(RecordReminder(
                 actor=SYSTEM, reminder_kind="screening_sla", subject_id=self._campaign,
-                due=at, rule="R-SCR-1",
+                due=at, rule="R-SCR-1", recipient_role="hr_officer",
             ))
 
         return [Due(at, f"screening_sla:{at.isoformat()}", fire)]
@@ -481,6 +481,7 @@ class RecruitmentWorkflow:
                          municipality=self._code)
             await self._execute(RecordReminder(
                 actor=SYSTEM, reminder_kind=kind, subject_id=subject_id, due=due, rule=rule,
+                recipient_role=recipient,
             ))
             workflow.logger.info("campaign %s: reminder %s sent", self._campaign, kind)
 

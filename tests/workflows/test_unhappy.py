@@ -65,6 +65,8 @@ async def test_extended_deadline_moves_its_reminders(ts):
     assert [k for k, _ in sent] == ["posting_deadline_7d", "posting_deadline_7d", "posting_deadline_1d"]
     assert [d[:19] for _, d in sent] == [
         old.isoformat()[:19], new.isoformat()[:19], new.isoformat()[:19]]
+    # who was reminded (the HR officer's mailbox) and when, on every reminder event
+    assert {e.data["recipient_role"] for e in events if e.type == "ReminderSent"} == {"hr_officer"}
     assert types(events)[-1] == "PostingClosed"
     await h.terminate("test over")
 
