@@ -11,7 +11,8 @@ API replica answers a retry.
 - first request: a row is claimed (primary key = actor + key) before the handler runs;
 - same key, same request, finished: the stored response is replayed
   (header ``Idempotent-Replayed: true``);
-- same key, same request, still running: 409 ``idempotency_in_progress``;
+- same key, same request, still running: 409 ``idempotency_in_progress`` (a claim
+  abandoned for 5 minutes — the replica died — is taken over by the retry);
 - same key, different request: 422 ``idempotency_key_reused``;
 - 5xx responses are not kept (the row is released) so the client may retry.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,7 @@ from api.errors import error_body
 
 HEADER = "idempotency-key"
 MAX_KEY_LENGTH = 200
+ABANDONED_AFTER = timedelta(minutes=5)  # longer than any request (updates retry for 20 s)
 
 metadata = sa.MetaData()
 idempotency_keys = sa.Table(
@@ -69,6 +71,8 @@ class IdempotencyStore:
                 )
             return None
         except IntegrityError:
+            if await self._take_over_abandoned(scope_key, request_hash):
+                return None
             async with self.engine.connect() as conn:
                 row = (
                     await conn.execute(
@@ -76,6 +80,21 @@ class IdempotencyStore:
                     )
                 ).mappings().first()
             return dict(row) if row else {"request_hash": request_hash, "status_code": None}
+
+    async def _take_over_abandoned(self, scope_key: str, request_hash: str) -> bool:
+        """A claim left unfinished for ``ABANDONED_AFTER`` (the replica died mid-request) is
+        taken over by a retry of the same request, so a key is never blocked for ever."""
+        now = datetime.now(UTC)
+        async with self.engine.begin() as conn:
+            res = await conn.execute(
+                idempotency_keys.update()
+                .where(idempotency_keys.c.scope_key == scope_key,
+                       idempotency_keys.c.request_hash == request_hash,
+                       idempotency_keys.c.status_code.is_(None),
+                       idempotency_keys.c.created_at < now - ABANDONED_AFTER)
+                .values(created_at=now)
+            )
+        return res.rowcount == 1
 
     async def complete(self, scope_key: str, status: int, body: bytes, content_type: str) -> None:
         async with self.engine.begin() as conn:

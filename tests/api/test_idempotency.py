@@ -67,3 +67,37 @@ async def test_an_empty_or_huge_key_is_422(http, tokens):
         r = await http.post("/audit/checkpoint",
                             headers={**tokens("auditor"), "Idempotency-Key": bad})
         assert r.status_code == 422 and r.json()["error"]["field"] == "Idempotency-Key"
+
+
+async def test_a_claim_abandoned_by_a_dead_replica_is_taken_over(http, tokens, api_settings):
+    """A replica that died mid-request leaves an unfinished claim; after 5 minutes a retry
+    of the same request runs instead of being told "in progress" for ever."""
+    import hashlib
+    from datetime import UTC, datetime, timedelta
+
+    from api.idempotency import IdempotencyStore, idempotency_keys
+
+    key = str(uuid.uuid4())
+    headers = {**tokens("auditor", sub="crashy"), "Idempotency-Key": key}
+    digest = hashlib.sha256()
+    for part in (b"POST", b"/audit/checkpoint", b"", b""):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    db = IdempotencyStore.from_url(api_settings.database_url)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.execute(idempotency_keys.insert().values(
+                scope_key=f"crashy\x1f{key}", request_hash=digest.hexdigest(),
+                created_at=datetime.now(UTC) - timedelta(minutes=1)))
+        young = await http.post("/audit/checkpoint", headers=headers)
+        assert young.status_code == 409 and young.json()["error"]["code"] == "idempotency_in_progress"
+        async with db.engine.begin() as conn:
+            await conn.execute(
+                idempotency_keys.update()
+                .where(idempotency_keys.c.scope_key == f"crashy\x1f{key}")
+                .values(created_at=datetime.now(UTC) - timedelta(minutes=6)))
+        retaken = await http.post("/audit/checkpoint", headers=headers)
+        assert retaken.status_code == 200
+        replay = await http.post("/audit/checkpoint", headers=headers)
+        assert replay.json() == retaken.json() and replay.headers["idempotent-replayed"] == "true"
+    finally:
+        await db.close()
