@@ -78,8 +78,9 @@ def check_dispatch_term(
     end: dt.date,
     policy: Policy | None = None,
 ) -> list[Finding]:
-    """Dispatch length: 地域活性化起業人 6 months to 3 years (R-SUB-10 data, violation);
-    デジタル専門人材派遣 6 months to 2 years "as a rule" (参考4.4-⑭: warning only)."""
+    """Dispatch length: 地域活性化起業人 6 months to 3 years (R-SUB-10 data, the scheme's
+    condition); デジタル専門人材派遣 6 months to 2 years "as a rule" (参考4.4-⑭). Both are
+    warnings: neither limits the appointment itself."""
     other = _policy(policy).measures.other_measures
     p = other.enterprise_dispatch if scheme == "enterprise_dispatch" else other.digital_expert_dispatch
     shortest = add_months(start, p.min_months) - dt.timedelta(days=1)
@@ -100,7 +101,7 @@ def check_dispatch_term(
 def term_violations(
     form: AppointmentForm, start: dt.date, end: dt.date, policy: Policy | None = None
 ) -> list[Finding]:
-    """Term limits by form; ``end`` is the last day, inclusive (R-FORM-1, R-FORM-4)."""
+    """Term limits by form; ``end`` is the last day, inclusive (R-FORM-1)."""
     p = _policy(policy)
     if end < start:
         return [Finding(code="invalid_input",
@@ -117,8 +118,9 @@ def term_violations(
                         f"{last.isoformat()}, not {end.isoformat()}",
                 field="term.end",
             )]
-    if form is AppointmentForm.enterprise_dispatch:
-        return check_dispatch_term("enterprise_dispatch", start, end, p)
+    # enterprise_dispatch's 6 months-3 years is the 地域活性化起業人 allocation-tax scheme's
+    # condition (R-SUB-10, "less certain" in the brief), not a limit on the appointment:
+    # check_appointment reports it as a warning
     return []
 
 
@@ -173,6 +175,8 @@ def check_appointment(
     violations: list[Finding] = []
     warnings: list[Finding] = []
     violations += term_violations(form, term_start, term_end, p)
+    if form is AppointmentForm.enterprise_dispatch and term_end >= term_start:
+        warnings += check_dispatch_term("enterprise_dispatch", term_start, term_end, p)
     violations += _duty_violations(form, duty_list, p)
     if not initiative_list:
         violations.append(Finding(

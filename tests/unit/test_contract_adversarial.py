@@ -156,6 +156,18 @@ def test_R_READY_missing_items_are_warnings_and_the_appointment_stays_valid():
     assert set(codes(out, "warnings")) == {"R-READY"}
 
 
+@pytest.mark.parametrize("form", ["specific_fixed_term", "special_part_time", "outsourcing",
+                                  "enterprise_dispatch"])
+@pytest.mark.parametrize(("end", "sft_valid"), [("2029-03-31", True), ("2029-04-01", False)])
+def test_R_FORM_1_only_specific_fixed_term_has_a_term_limit(form, end, sft_valid):
+    # found: enterprise_dispatch beyond 3 years was a violation, from the 地域活性化起業人
+    # allocation-tax condition (R-SUB-10, "less certain"); now a warning
+    out = assess_appointment(appt(form, end=end, pledges=BASE))
+    assert out["valid"] is (sft_valid or form != "specific_fixed_term")
+    if form == "enterprise_dispatch":
+        assert ("R-FORM-4", "term.end") in [(w["code"], w.get("field")) for w in out["warnings"]]
+
+
 def test_R_FORM_term_ending_before_it_starts_is_invalid_input_naming_term_end():
     with pytest.raises(RuleViolation) as exc:
         assess_appointment(appt(start="2024-04-01", end="2024-03-31"))
