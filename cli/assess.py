@@ -53,6 +53,8 @@ def _read(file: str) -> Any:
     except json.JSONDecodeError as exc:
         raise _fail("invalid_input",
                     f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise _fail("invalid_input", "not valid JSON: nested too deeply") from None
 
 
 def _policy(directory: Path | None):

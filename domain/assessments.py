@@ -72,6 +72,8 @@ def parse(model: type[M], doc: Any) -> M:
                             field=field) from None
     except (TypeError, ValueError) as exc:
         raise RuleViolation("invalid_input", f"not JSON-shaped: {exc}", field=None) from None
+    except RecursionError:
+        raise RuleViolation("invalid_input", "the input is nested too deeply", field=None) from None
 
 
 def _json_default(value: Any) -> Any:

@@ -8,6 +8,8 @@ tests/unit/test_cli_assess.py covers the process boundary.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from domain.assessments import assess_appointment, assess_bid, assess_subsidy
@@ -263,3 +265,27 @@ def test_R_BID_DA_exemption(exemption, decision):
     out = assess_bid(bid("DA", [person("a", side_jobs=[emp("Sys", "2020-01-01")])],
                          spec=["a"], exemption=exemption))
     assert (out["decision"], out["rule"]) == (decision, "R-BID-DA")
+
+
+# --- invalid input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["subsidy", "appointment", "bid"])
+def test_invalid_input_nested_too_deeply_exits_2_with_a_json_error(kind):
+    # found: a deeply nested document crashed with a RecursionError traceback (exit 1)
+    from tests.unit.test_cli_assess import ninyo
+
+    res = ninyo(kind, "-", stdin="[" * 100_000 + "]" * 100_000)
+    assert res.returncode == 2 and res.stdout == ""
+    assert json.loads(res.stderr)["error"]["code"] == "invalid_input"
+
+
+def test_invalid_input_deep_but_parseable_document_is_invalid_input_not_a_crash():
+    doc = sub()
+    nested: list = []
+    for _ in range(3000):
+        nested = [nested]
+    doc["advisors"] = nested
+    with pytest.raises(RuleViolation) as exc:
+        assess_subsidy(doc)
+    assert exc.value.code == "invalid_input"
