@@ -55,6 +55,8 @@ def _read(file: str) -> Any:
                     f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:
         raise _fail("invalid_input", "not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise _fail("invalid_input", f"not valid JSON: {exc}") from None
 
 
 def _policy(directory: Path | None):

@@ -289,3 +289,12 @@ def test_invalid_input_deep_but_parseable_document_is_invalid_input_not_a_crash(
     with pytest.raises(RuleViolation) as exc:
         assess_subsidy(doc)
     assert exc.value.code == "invalid_input"
+
+
+def test_invalid_input_integer_too_long_to_convert_exits_2():
+    # found: 5,000 digits made json.loads raise a plain ValueError: traceback, exit 1
+    from tests.unit.test_cli_assess import ninyo
+
+    res = ninyo("subsidy", "-", stdin='{"fiscal_year": ' + "9" * 5000 + "}")
+    assert res.returncode == 2 and res.stdout == ""
+    assert json.loads(res.stderr)["error"]["code"] == "invalid_input"
