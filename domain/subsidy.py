@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, Literal
 
 from pydantic import Field
@@ -136,8 +136,11 @@ def _apply_term(
 ) -> tuple[int, list[Reason]]:
     """Measure for ``cost`` under ``term`` with the reasons saying how it was reached."""
     rule = "R-SUB-3" if label == "appointment" else "R-SUB-4"
-    exact = Decimal(cost) * term.rate
-    rounded = round_yen(exact, rounding)
+    with localcontext() as ctx:  # exact for any whole-yen amount, not just 28 digits
+        ctx.prec = len(str(cost)) + 40
+        exact = Decimal(cost) * term.rate
+        rounded = round_yen(exact, rounding)
+        exact_text = f"{exact.normalize():,f}"
     measure = rounded
     text = f"{label} measure: {_rate_text(term.rate)} x {yen(cost)}"
     if term.cap_yen is not None:
@@ -153,7 +156,7 @@ def _apply_term(
         reasons.append(Reason(
             code="R-SUB-8",
             message=f"{label} measure rounded {rounding.replace('_', ' ')} to whole yen: "
-                    f"{exact.normalize():,f} -> {yen(rounded)}",
+                    f"{exact_text} -> {yen(rounded)}",
         ))
     return measure, reasons
 

@@ -298,3 +298,14 @@ def test_invalid_input_integer_too_long_to_convert_exits_2():
     res = ninyo("subsidy", "-", stdin='{"fiscal_year": ' + "9" * 5000 + "}")
     assert res.returncode == 2 and res.stdout == ""
     assert json.loads(res.stderr)["error"]["code"] == "invalid_input"
+
+
+def test_R_SUB_8_half_of_a_very_large_amount_is_exact():
+    # found: 0.5 x cost was computed in Decimal's default 28-digit context, so a 30-digit
+    # amount came out rounded in the 28th digit instead of exactly half, rounded down
+    amount = 123456789012345678901234567891
+    out = assess_subsidy(sub(advisors=[adv("adv-1", "special_part_time",
+                                           ("2023-05-31", "remuneration", amount))]))
+    assert out["appointment"]["measure_yen"] == amount // 2
+    assert "61,728,394,506,172,839,450,617,283,945.5 ->" in " ".join(
+        r["message"] for r in out["reasons"])
