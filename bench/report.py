@@ -44,6 +44,9 @@ def _rate_table(results: dict) -> list[str]:
         sect = results.get(key) or {}
         cells = [(_cell(sect.get(p)) if p in sect else "—") for p in PEERS]
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
+        if key == "read_stream" and sect.get("ninyo_same_events"):
+            lines.append("| … the eventsourcing peer's events, trivial fold (like for like) | "
+                         f"{_cell(sect['ninyo_same_events'])} | {cells[1]} | {cells[2]} |")
     sq = results.get("sqlite") or {}
     for key, title in (("append_single", "SQLite: append, 1 event/txn"),
                        ("append_batch", "SQLite: append, 100 events/txn")):
@@ -169,6 +172,10 @@ def write_chart(results: dict, path: Path) -> None:
             labels = [p for p in PEERS if p in sect]
             figs = [sect.get(p) for p in labels]
             cols = [colors[p] for p in labels]
+            if sect.get("ninyo_same_events"):
+                labels.insert(1, "ninyo\n(same events)")
+                figs.insert(1, sect["ninyo_same_events"])
+                cols.insert(1, "#e6a19a")
             ax.set_title(titles[key] + "\n(events/s, higher is better)", fontsize=10)
         xs = range(len(labels))
         meds = [f["median"] if f else 0 for f in figs]
