@@ -46,17 +46,13 @@ def _read(file: str) -> Any:
         raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as exc:
         raise _fail("invalid_input", f"cannot read {file}: {exc.strerror or exc}", "FILE") from None
+    from domain.assessments import decode_document
+    from domain.errors import RuleViolation
+
     try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise _fail("invalid_input", f"input is not UTF-8: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise _fail("invalid_input",
-                    f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    except RecursionError:
-        raise _fail("invalid_input", "not valid JSON: nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        raise _fail("invalid_input", f"not valid JSON: {exc}") from None
+        return decode_document(raw)
+    except RuleViolation as v:
+        raise _fail(v.code, v.message, v.field) from None
 
 
 def _policy(directory: Path | None):

@@ -56,6 +56,26 @@ def _path(loc: tuple[Any, ...]) -> str | None:
     return ".".join(parts) or None
 
 
+def decode_document(raw: bytes) -> Any:
+    """The JSON document of an assessment request (CLI file/stdin or HTTP body).
+
+    Every way the bytes can fail to be JSON is an ``invalid_input`` refusal — never a
+    crash: not UTF-8, not JSON, nested too deeply, an integer too long to convert.
+    """
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise RuleViolation("invalid_input", f"input is not UTF-8: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise RuleViolation(
+            "invalid_input", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise RuleViolation("invalid_input", "not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise RuleViolation("invalid_input", f"not valid JSON: {exc}") from None
+
+
 def parse(model: type[M], doc: Any) -> M:
     """Validate ``doc`` (a JSON-shaped dict) strictly as ``model``; RuleViolation on error."""
     if not isinstance(doc, dict):

@@ -11,14 +11,12 @@ Any authenticated role may assess — nothing is written.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 
 from api.deps import PrincipalDep
 from api.schemas import error_responses
-from domain.errors import RuleViolation
 
 router = APIRouter(prefix="/assessments", tags=["assessments"])
 
@@ -51,15 +49,9 @@ def _body_spec(kind: str) -> dict[str, Any]:
 
 
 async def _document(request: Request) -> Any:
-    raw = await request.body()
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise RuleViolation("invalid_input", f"input is not UTF-8: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise RuleViolation(
-            "invalid_input", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+    from domain.assessments import decode_document
+
+    return decode_document(await request.body())
 
 
 async def _assess(kind: str, request: Request) -> dict[str, Any]:

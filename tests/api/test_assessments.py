@@ -64,3 +64,15 @@ async def test_invalid_input_is_422_with_the_clis_error_document(http, tokens, k
     assert r.status_code == 422
     assert r.json() == json.loads(cli_result.stderr)
     assert r.json()["error"]["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"fiscal_year": ' + b"9" * 5000 + b"}", b"\xff\xfe"],
+    ids=["nested-too-deeply", "integer-too-long", "not-utf8"],
+)
+async def test_unreadable_json_is_422_with_the_contract_error_not_a_crash(http, tokens, body):
+    r = await http.post("/assessments/subsidy", content=body,
+                        headers={**tokens("hr_officer"), "content-type": "application/json"})
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "invalid_input"
