@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from domain.appointment import Appointee, check_appointment
+from domain.bookkeeping import decide_cost, reminder_sent
 from domain.commands import (
     Actor,
     AppointmentCommand,
@@ -26,17 +27,14 @@ from domain.errors import RuleViolation
 from domain.events import (
     CostCategory,
     CostKind,
-    CostRecorded,
     DomainEvent,
     OfferTerms,
     PledgeRequirement,
     ReadinessItemConfirmed,
-    ReminderSent,
     TermEnded,
     TermRenewed,
 )
 from domain.findings import Finding
-from domain.fiscal import fiscal_year_of
 from domain.pledges import PledgeItem, pledge_sets
 from domain.state import AppointmentState, AppointmentStatus, OfferState
 from domain.values import Municipality
@@ -232,39 +230,12 @@ def decide(
         case RecordCost():
             if state.status is AppointmentStatus.none:
                 raise RuleViolation("STATE-NO-APPOINTMENT", "no appointment has been made", None)
-            if command.cost_kind not in APPOINTMENT_COST_KINDS:
-                raise RuleViolation(
-                    "STATE-COST-KIND",
-                    f"{command.cost_kind.value} is a recruitment cost: record it on the campaign",
-                    "cost_kind",
-                )
-            if command.cost_id in state.costs:
-                raise RuleViolation("STATE-COST-EXISTS", "this cost is already recorded", "cost_id")
-            return [
-                CostRecorded(
-                    at=now,
-                    by=by,
-                    cost_id=command.cost_id,
-                    category=CostCategory.appointment,
-                    kind=command.cost_kind,
-                    amount_yen=command.amount_yen,
-                    paid_on=command.paid_on,
-                    fiscal_year=fiscal_year_of(command.paid_on),
-                    note=command.note,
-                )
-            ]
+            return decide_cost(
+                command, now=now, by=by, category=CostCategory.appointment,
+                allowed_kinds=APPOINTMENT_COST_KINDS, recorded=state.costs, elsewhere="campaign",
+            )
         case RecordReminder():
-            return [
-                ReminderSent(
-                    at=now,
-                    by=by,
-                    kind=command.reminder_kind,
-                    subject_id=command.subject_id,
-                    due=command.due,
-                    rule=command.rule,
-                    recipient_role=command.recipient_role,
-                )
-            ]
+            return reminder_sent(command, now=now, by=by)
     raise RuleViolation(
         "STATE-UNKNOWN-COMMAND", f"{type(command).__name__} is not an appointment command", None
     )

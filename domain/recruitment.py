@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain import appointment_lifecycle as appointment_rules
+from domain.bookkeeping import decide_cost, reminder_sent
 from domain.commands import (
     Actor,
     Appoint,
@@ -55,7 +56,6 @@ from domain.events import (
     CampaignClosed,
     CostCategory,
     CostKind,
-    CostRecorded,
     DocumentScreeningCompleted,
     DomainEvent,
     InterviewRecorded,
@@ -74,14 +74,12 @@ from domain.events import (
     PostingDeadlineExtended,
     PostingPublished,
     ReadinessItemConfirmed,
-    ReminderSent,
     Reposted,
     RoleApproved,
     RoleDefined,
     RoleReturned,
     RoleSubmittedForApproval,
 )
-from domain.fiscal import fiscal_year_of
 from domain.posting import (
     Posting,
     PostingDetails,
@@ -787,39 +785,12 @@ def decide(state: RecruitmentState, command: Command, now: datetime) -> list[Dom
         case RecordCost():
             if state.stage is Stage.new:
                 raise RuleViolation("STATE-STAGE", "there is no campaign yet", None)
-            if command.cost_kind not in RECRUITMENT_COST_KINDS:
-                raise RuleViolation(
-                    "STATE-COST-KIND",
-                    f"{command.cost_kind.value} is an appointment cost: record it on the appointment",
-                    "cost_kind",
-                )
-            if command.cost_id in state.costs:
-                raise RuleViolation("STATE-COST-EXISTS", "this cost is already recorded", "cost_id")
-            return [
-                CostRecorded(
-                    at=now,
-                    by=by,
-                    cost_id=command.cost_id,
-                    category=CostCategory.recruitment,
-                    kind=command.cost_kind,
-                    amount_yen=command.amount_yen,
-                    paid_on=command.paid_on,
-                    fiscal_year=fiscal_year_of(command.paid_on),
-                    note=command.note,
-                )
-            ]
+            return decide_cost(
+                command, now=now, by=by, category=CostCategory.recruitment,
+                allowed_kinds=RECRUITMENT_COST_KINDS, recorded=state.costs, elsewhere="appointment",
+            )
         case RecordReminder():
-            return [
-                ReminderSent(
-                    at=now,
-                    by=by,
-                    kind=command.reminder_kind,
-                    subject_id=command.subject_id,
-                    due=command.due,
-                    rule=command.rule,
-                    recipient_role=command.recipient_role,
-                )
-            ]
+            return reminder_sent(command, now=now, by=by)
     raise RuleViolation(
         "STATE-UNKNOWN-COMMAND", f"{type(command).__name__} is not a campaign command", None
     )
