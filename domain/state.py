@@ -217,37 +217,63 @@ class RecruitmentState(Frozen):
         return self.applications.get(application_id)
 
 
-def _derive_stage(s: RecruitmentState) -> Stage:
-    if s.stage in _EXPLICIT:
-        return s.stage
-    offers = [a.offer.status for a in s.applications.values() if a.offer is not None]
+# ---------------------------------------------------------------- folding
+# A fold works on a *draft*: the state's fields in a plain dict, whose dict-valued fields
+# (applications, readiness, ...) are copied once, the first time an event changes them, and
+# then updated in place. The draft is frozen into a new state once, at the end. The stage
+# is derived once at the end too: no event reads the stage, and deriving keeps an explicit
+# stage (new, draft, ..., terminal) and maps every other one to a derived one, so deriving
+# after every event or once after the last gives the same stage.
+
+
+def _own(f: dict, owned: set[str], name: str) -> dict:
+    """Field ``name`` of the draft as a dict this fold may change (copied on first use)."""
+    if name not in owned:
+        f[name] = dict(f[name])
+        owned.add(name)
+    return f[name]
+
+
+def _freeze(s, f: dict, n: int):
+    """The state ``s`` after ``n`` events gave the draft ``f``."""
+    f["version"] = s.version + n
+    old = s.__dict__
+    return s.model_copy(update={k: v for k, v in f.items() if v is not old[k]})
+
+
+def _derive_stage(
+    stage: Stage, applications: dict[str, ApplicationState], posting_open: bool
+) -> Stage:
+    if stage in _EXPLICIT:
+        return stage
+    offers = [a.offer.status for a in applications.values() if a.offer is not None]
     if OfferStatus.accepted in offers:
         return Stage.awaiting_pledges
     if OfferStatus.made in offers:
         return Stage.offering
-    if s.posting_open:
+    if posting_open:
         return Stage.posted
-    if any(a.active and a.interviews for a in s.applications.values()):
+    if any(a.active and a.interviews for a in applications.values()):
         return Stage.interviewing
     return Stage.screening
 
 
-def _with_app(s: RecruitmentState, app: ApplicationState) -> RecruitmentState:
-    return s.model_copy(update={"applications": {**s.applications, app.application_id: app}})
+def _set_app(f: dict, owned: set[str], app: ApplicationState) -> None:
+    _own(f, owned, "applications")[app.application_id] = app
 
 
-def _update_app(s: RecruitmentState, application_id: str, **changes) -> RecruitmentState:
-    app = s.applications.get(application_id)
+def _update_app(f: dict, owned: set[str], application_id: str, **changes) -> None:
+    app = f["applications"].get(application_id)
     if app is None:  # an event about an unknown application: ignore (cannot happen via decide)
-        return s
-    return _with_app(s, app.model_copy(update=changes))
+        return
+    _set_app(f, owned, app.model_copy(update=changes))
 
 
-def _update_offer(s: RecruitmentState, application_id: str, **changes) -> RecruitmentState:
-    app = s.applications.get(application_id)
+def _update_offer(f: dict, owned: set[str], application_id: str, **changes) -> None:
+    app = f["applications"].get(application_id)
     if app is None or app.offer is None:
-        return s
-    return _with_app(s, app.model_copy(update={"offer": app.offer.model_copy(update=changes)}))
+        return
+    _set_app(f, owned, app.model_copy(update={"offer": app.offer.model_copy(update=changes)}))
 
 
 def _cost(e: CostRecorded) -> CostEntry:
@@ -263,50 +289,43 @@ def _cost(e: CostRecorded) -> CostEntry:
 
 def apply_recruitment(s: RecruitmentState, e: DomainEvent) -> RecruitmentState:
     """One event applied to a campaign's state (pure)."""
-    s = _apply(s, e).model_copy(update={"version": s.version + 1})
-    stage = _derive_stage(s)
-    return s if stage is s.stage else s.model_copy(update={"stage": stage})
+    return fold_recruitment((e,), s)
 
 
-def _apply(s: RecruitmentState, e: DomainEvent) -> RecruitmentState:  # noqa: C901 - a dispatch table
+def _apply(f: dict, owned: set[str], e: DomainEvent) -> None:  # noqa: C901 - a dispatch table
+    """Apply ``e`` to the draft ``f`` (see "folding" above)."""
     match e:
         case RoleDefined():
-            return s.model_copy(
-                update={
-                    "stage": Stage.draft,
-                    "campaign_id": e.campaign_id,
-                    "municipality": e.municipality,
-                    "role": e.role,
-                }
-            )
+            f["stage"] = Stage.draft
+            f["campaign_id"] = e.campaign_id
+            f["municipality"] = e.municipality
+            f["role"] = e.role
         case RoleSubmittedForApproval():
-            return s.model_copy(update={"stage": Stage.awaiting_approval})
+            f["stage"] = Stage.awaiting_approval
         case RoleReturned():
-            return s.model_copy(update={"stage": Stage.draft})
+            f["stage"] = Stage.draft
         case RoleApproved():
-            return s.model_copy(update={"stage": Stage.approved, "role_approved_by": e.by})
+            f["stage"] = Stage.approved
+            f["role_approved_by"] = e.by
         case PostingPublished() | Reposted():
-            return s.model_copy(
-                update={
-                    "stage": Stage.posted,
-                    "posting": e.posting,
-                    "deadline": e.posting.deadline,
-                    "posting_open": True,
-                    "repost_count": s.repost_count + (1 if isinstance(e, Reposted) else 0),
-                }
-            )
+            f["stage"] = Stage.posted
+            f["posting"] = e.posting
+            f["deadline"] = e.posting.deadline
+            f["posting_open"] = True
+            if isinstance(e, Reposted):
+                f["repost_count"] += 1
         case PostingDeadlineExtended():
-            return s.model_copy(update={"deadline": e.new_deadline})
+            f["deadline"] = e.new_deadline
         case PostingClosed():
-            return s.model_copy(update={"posting_open": False})
+            f["posting_open"] = False
         case CampaignClosed():
-            return s.model_copy(
-                update={"stage": Stage.closed, "posting_open": False, "end_reason": e.reason}
-            )
+            f["stage"] = Stage.closed
+            f["posting_open"] = False
+            f["end_reason"] = e.reason
         case CampaignCancelled():
-            return s.model_copy(
-                update={"stage": Stage.cancelled, "posting_open": False, "end_reason": e.reason}
-            )
+            f["stage"] = Stage.cancelled
+            f["posting_open"] = False
+            f["end_reason"] = e.reason
         case ApplicationReceived():
             app = ApplicationState(
                 application_id=e.application_id,
@@ -318,57 +337,65 @@ def _apply(s: RecruitmentState, e: DomainEvent) -> RecruitmentState:  # noqa: C9
                 profile=e.profile,
                 conflict_of_interest=e.conflict_of_interest,
             )
-            return _with_app(s, app)
+            _set_app(f, owned, app)
         case ApplicationWithdrawn():
-            return _update_app(s, e.application_id, status=ApplicationStatus.withdrawn)
+            _update_app(f, owned, e.application_id, status=ApplicationStatus.withdrawn)
         case DocumentScreeningCompleted():
-            app = s.applications.get(e.application_id)
+            app = f["applications"].get(e.application_id)
             status = (
                 ApplicationStatus.screened
                 if app is not None and app.status is ApplicationStatus.received
                 else (app.status if app else ApplicationStatus.screened)
             )
-            return _update_app(
-                s,
+            _update_app(
+                f,
+                owned,
                 e.application_id,
                 screening_outcome=e.outcome,
                 screening_results=e.results,
                 status=status,
             )
         case InterviewScheduled():
-            app = s.applications.get(e.application_id)
+            app = f["applications"].get(e.application_id)
             if app is None:
-                return s
+                return
             iv = InterviewState(interview_id=e.interview_id, scheduled_at=e.scheduled_at)
             status = (
                 ApplicationStatus.interviewing
                 if app.status in (ApplicationStatus.received, ApplicationStatus.screened)
                 else app.status
             )
-            return _with_app(
-                s,
+            _set_app(
+                f,
+                owned,
                 app.model_copy(
                     update={"interviews": {**app.interviews, e.interview_id: iv}, "status": status}
                 ),
             )
         case InterviewRecorded():
-            app = s.applications.get(e.application_id)
+            app = f["applications"].get(e.application_id)
             if app is None or e.interview_id not in app.interviews:
-                return s
+                return
             iv = app.interviews[e.interview_id].model_copy(
                 update={
                     "recorded": True,
                     "recommendation": e.record.recommendation if e.record else None,
                 }
             )
-            return _with_app(
-                s, app.model_copy(update={"interviews": {**app.interviews, e.interview_id: iv}})
+            _set_app(
+                f,
+                owned,
+                app.model_copy(update={"interviews": {**app.interviews, e.interview_id: iv}}),
             )
         case ApplicantShortlisted():
-            return _update_app(s, e.application_id, status=ApplicationStatus.shortlisted)
+            _update_app(f, owned, e.application_id, status=ApplicationStatus.shortlisted)
         case ApplicantRejected():
-            return _update_app(
-                s, e.application_id, status=ApplicationStatus.rejected, rejection_code=e.reason_code
+            _update_app(
+                f,
+                owned,
+                e.application_id,
+                status=ApplicationStatus.rejected,
+                rejection_code=e.reason_code,
             )
         case OfferApproved():
             offer = OfferState(
@@ -378,26 +405,27 @@ def _apply(s: RecruitmentState, e: DomainEvent) -> RecruitmentState:  # noqa: C9
                 appointee_for_profit=e.appointee_for_profit,
                 appointee_employer=e.appointee_employer,
             )
-            return _update_app(s, e.application_id, offer=offer, pledges=None)
+            _update_app(f, owned, e.application_id, offer=offer, pledges=None)
         case OfferMade():
-            return _update_offer(
-                s, e.application_id, status=OfferStatus.made, expires_at=e.expires_at
+            _update_offer(
+                f, owned, e.application_id, status=OfferStatus.made, expires_at=e.expires_at
             )
         case OfferAccepted():
-            return _update_offer(s, e.application_id, status=OfferStatus.accepted)
+            _update_offer(f, owned, e.application_id, status=OfferStatus.accepted)
         case OfferDeclined():
-            return _update_offer(s, e.application_id, status=OfferStatus.declined)
+            _update_offer(f, owned, e.application_id, status=OfferStatus.declined)
         case OfferLapsed():
-            return _update_offer(
-                s, e.application_id, status=OfferStatus.lapsed, lapse_reason=e.reason.value
+            _update_offer(
+                f, owned, e.application_id, status=OfferStatus.lapsed, lapse_reason=e.reason.value
             )
         case PledgeRequested():
-            app = s.applications.get(e.application_id)
+            app = f["applications"].get(e.application_id)
             if app is None:
-                return s
+                return
             signed = app.pledges.signed if (e.reissue and app.pledges) else ()
-            return _with_app(
-                s,
+            _set_app(
+                f,
+                owned,
                 app.model_copy(
                     update={
                         "pledges": PledgeState(required=e.items, signed=signed, deadline=e.deadline)
@@ -405,55 +433,58 @@ def _apply(s: RecruitmentState, e: DomainEvent) -> RecruitmentState:  # noqa: C9
                 ),
             )
         case PledgeSigned():
-            app = s.applications.get(e.application_id)
+            app = f["applications"].get(e.application_id)
             if app is None or app.pledges is None:
-                return s
+                return
             signed = app.pledges.signed + tuple(i for i in e.items if i not in app.pledges.signed)
-            return _with_app(
-                s,
+            _set_app(
+                f,
+                owned,
                 app.model_copy(
                     update={"pledges": app.pledges.model_copy(update={"signed": signed})}
                 ),
             )
         case PledgeExpired():
-            app = s.applications.get(e.application_id)
+            app = f["applications"].get(e.application_id)
             if app is None or app.pledges is None:
-                return s
-            return _with_app(
-                s,
+                return
+            _set_app(
+                f,
+                owned,
                 app.model_copy(
                     update={"pledges": app.pledges.model_copy(update={"expired": True})}
                 ),
             )
         case ReadinessItemConfirmed():
-            return s.model_copy(update={"readiness": {**s.readiness, e.item: e.note}})
+            _own(f, owned, "readiness")[e.item] = e.note
         case Appointed():
-            s = _update_app(s, e.application_id, status=ApplicationStatus.appointed)
-            return s.model_copy(
-                update={
-                    "stage": Stage.appointed,
-                    "posting_open": False,
-                    "appointment_id": e.appointment_id,
-                    "appointed_application_id": e.application_id,
-                }
-            )
+            _update_app(f, owned, e.application_id, status=ApplicationStatus.appointed)
+            f["stage"] = Stage.appointed
+            f["posting_open"] = False
+            f["appointment_id"] = e.appointment_id
+            f["appointed_application_id"] = e.application_id
         case CostRecorded():
-            return s.model_copy(update={"costs": {**s.costs, e.cost_id: _cost(e)}})
+            _own(f, owned, "costs")[e.cost_id] = _cost(e)
         case ReminderSent():
-            return s.model_copy(
-                update={"reminders": {**s.reminders, f"{e.kind}:{e.subject_id}": e.at}}
-            )
+            _own(f, owned, "reminders")[f"{e.kind}:{e.subject_id}"] = e.at
         case _:  # events of other streams (appointment term, subsidy) do not change a campaign
-            return s
+            pass
 
 
 def fold_recruitment(
     events: Iterable[DomainEvent], state: RecruitmentState | None = None
 ) -> RecruitmentState:
     s = state if state is not None else RecruitmentState()
+    f = dict(s.__dict__)
+    owned: set[str] = set()
+    n = 0
     for e in events:
-        s = apply_recruitment(s, e)
-    return s
+        _apply(f, owned, e)
+        n += 1
+    if not n:
+        return s
+    f["stage"] = _derive_stage(f["stage"], f["applications"], f["posting_open"])
+    return _freeze(s, f, n)
 
 
 # ============================================================== appointment
@@ -498,68 +529,60 @@ class AppointmentState(Frozen):
 
 
 def apply_appointment(s: AppointmentState, e: DomainEvent) -> AppointmentState:
-    s = _apply_appointment(s, e)
-    return s.model_copy(update={"version": s.version + 1})
+    return fold_appointment((e,), s)
 
 
-def _apply_appointment(s: AppointmentState, e: DomainEvent) -> AppointmentState:
+def _apply_appointment(f: dict, owned: set[str], e: DomainEvent) -> None:
+    """Apply ``e`` to the draft ``f`` (see "folding" above)."""
     match e:
         case Appointed():
-            return s.model_copy(
-                update={
-                    "status": AppointmentStatus.active,
-                    "appointment_id": e.appointment_id,
-                    "campaign_id": e.campaign_id,
-                    "application_id": e.application_id,
-                    "municipality": e.municipality,
-                    "appointee_id": e.appointee_id,
-                    "appointee_name": e.appointee_name,
-                    "appointee_employer": e.appointee_employer,
-                    "appointee_for_profit": e.appointee_for_profit,
-                    "persona": e.persona,
-                    "terms": e.terms,
-                    "term_start": e.terms.term.start,
-                    "term_end": e.terms.term.end,
-                    "pledges_signed": e.pledges_signed,
-                    "readiness": {
-                        **s.readiness,
-                        **{
-                            i: "confirmed before appointment"
-                            for i in e.readiness_confirmed
-                            if i not in s.readiness
-                        },
-                    },
-                }
+            f.update(
+                status=AppointmentStatus.active,
+                appointment_id=e.appointment_id,
+                campaign_id=e.campaign_id,
+                application_id=e.application_id,
+                municipality=e.municipality,
+                appointee_id=e.appointee_id,
+                appointee_name=e.appointee_name,
+                appointee_employer=e.appointee_employer,
+                appointee_for_profit=e.appointee_for_profit,
+                persona=e.persona,
+                terms=e.terms,
+                term_start=e.terms.term.start,
+                term_end=e.terms.term.end,
+                pledges_signed=e.pledges_signed,
             )
+            readiness = _own(f, owned, "readiness")
+            for i in e.readiness_confirmed:
+                if i not in readiness:
+                    readiness[i] = "confirmed before appointment"
         case ReadinessItemConfirmed():
-            update: dict = {"readiness": {**s.readiness, e.item: e.note}}
+            _own(f, owned, "readiness")[e.item] = e.note
             if e.item == 6:
-                update["activity_reviews"] = s.activity_reviews + (e.at,)
-            return s.model_copy(update=update)
+                f["activity_reviews"] = f["activity_reviews"] + (e.at,)
         case TermRenewed():
-            return s.model_copy(update={"term_end": e.new_end, "renewals": s.renewals + 1})
+            f["term_end"] = e.new_end
+            f["renewals"] += 1
         case TermEnded():
-            return s.model_copy(
-                update={
-                    "status": AppointmentStatus.ended,
-                    "ended_on": e.ended_on,
-                    "end_reason": e.reason,
-                }
-            )
+            f["status"] = AppointmentStatus.ended
+            f["ended_on"] = e.ended_on
+            f["end_reason"] = e.reason
         case CostRecorded():
-            return s.model_copy(update={"costs": {**s.costs, e.cost_id: _cost(e)}})
+            _own(f, owned, "costs")[e.cost_id] = _cost(e)
         case ReminderSent():
-            return s.model_copy(
-                update={"reminders": {**s.reminders, f"{e.kind}:{e.subject_id}": e.at}}
-            )
+            _own(f, owned, "reminders")[f"{e.kind}:{e.subject_id}"] = e.at
         case _:
-            return s
+            pass
 
 
 def fold_appointment(
     events: Iterable[DomainEvent], state: AppointmentState | None = None
 ) -> AppointmentState:
     s = state if state is not None else AppointmentState()
+    f = dict(s.__dict__)
+    owned: set[str] = set()
+    n = 0
     for e in events:
-        s = apply_appointment(s, e)
-    return s
+        _apply_appointment(f, owned, e)
+        n += 1
+    return _freeze(s, f, n) if n else s
