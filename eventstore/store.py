@@ -48,8 +48,11 @@ import asyncio
 import base64
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+import re
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from hashlib import sha256
+from json.encoder import encode_basestring as _q
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -134,6 +137,42 @@ _STREAM_VERSION = sa.select(sa.func.coalesce(sa.func.max(E.c.version), 0)).where
 _KEYS = sa.select(K.c.person_id, K.c.wrapped_key).where(
     K.c.person_id.in_(sa.bindparam("pids", expanding=True))
 )
+
+
+# verify(): the hashed columns, in the order of canonical.event_hash's arguments, read
+# through the driver. The event id as text: PostgreSQL's uuid::text is the canonical form;
+# SQLite stores 32 hex digits (see _driver_event_id).
+_RAW_COLUMNS = (
+    "position, stream_id, stream_type, version, {event_id}, type, schema_version, "
+    "recorded_at, prev_hash, hash, data_json, metadata_json"
+)
+_RAW_ROWS_PG = (
+    f"SELECT {_RAW_COLUMNS.format(event_id='event_id::text')} FROM events "
+    "WHERE position > $1 ORDER BY position LIMIT $2"
+)
+_RAW_ROWS_SQLITE = (
+    f"SELECT {_RAW_COLUMNS.format(event_id='event_id')} FROM events "
+    "WHERE position > ? ORDER BY position LIMIT ?"
+)
+
+
+_HEX32 = re.compile("[0-9a-f]{32}")
+
+
+def _driver_event_id(dialect: sa.Dialect) -> Callable[[Any], str]:
+    """The driver's event id -> its canonical text (what ``str(RecordedEvent.event_id)`` is)."""
+    if dialect.name == "postgresql":
+        return str  # selected as uuid::text: already canonical
+    to_uuid = E.c.event_id.type.dialect_impl(dialect).result_processor(dialect, None)
+
+    def text(value: Any) -> str:
+        # SQLite: the 32 lower-case hex digits SQLAlchemy stores; anything else the slow,
+        # exact way (SQLAlchemy's own conversion).
+        if type(value) is str and _HEX32.fullmatch(value):
+            return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+        return str(to_uuid(value) if to_uuid else value)
+
+    return text
 
 
 def _sqlite_engine_setup(engine: AsyncEngine) -> None:
@@ -699,6 +738,36 @@ class EventStore:
         return out
 
     # ------------------------------------------------------------------ integrity
+    async def _raw_batches(self, batch_size: int) -> AsyncIterator[list]:
+        """The whole log as driver rows (the columns of ``_RAW_ROWS``), ``batch_size`` at a
+        time by keyset on position; the next batch is fetched while the caller works on
+        this one (close the iterator, e.g. with ``contextlib.aclosing``, to stop early)."""
+        is_pg = self._is_pg
+        sql = _RAW_ROWS_PG if is_pg else _RAW_ROWS_SQLITE
+
+        async def fetch(after: int) -> list:
+            async with self._read_engine.connect() as conn:
+                drv = (await conn.get_raw_connection()).driver_connection
+                if is_pg:
+                    return await drv.fetch(sql, after, batch_size)
+                async with drv.execute(sql, (after, batch_size)) as cur:
+                    return await cur.fetchall()
+
+        pending = asyncio.ensure_future(fetch(0))
+        try:
+            while rows := await pending:
+                pending = None
+                if len(rows) == batch_size:
+                    pending = asyncio.ensure_future(fetch(rows[-1][0]))
+                yield rows
+                if pending is None:
+                    return
+        finally:
+            if pending is not None and not pending.done():
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pending
+
     async def verify(
         self, checkpoint: Checkpoint | None = None, *, batch_size: int = 5000
     ) -> VerifyResult:
@@ -727,8 +796,18 @@ class EventStore:
         def bad(position: int, reason: str) -> VerifyResult:
             return VerifyResult(False, expected - 1, expected - 1, prev, position, reason)
 
+        # Rows come straight from the driver (no SQLAlchemy result processing), the next
+        # batch is fetched while this one is hashed, and the hash input is formatted inline
+        # (the same text as canonical.event_hash; a batch shares one recorded_at, so its
+        # ISO form is computed once per instant).
+        sha = sha256
+        q = _q
+        event_id_text = _driver_event_id(self._engine.dialect)
+        # recorded_at as SQLAlchemy would return it (an aware UTC datetime)
+        dialect = self._engine.dialect
+        instant = E.c.recorded_at.type.dialect_impl(dialect).result_processor(dialect, None)
         last_at = last_iso = None
-        batches = self._batches(sa.select(*_COLUMNS), 1, batch_size, prefetch=True)
+        batches = self._raw_batches(batch_size)
         async with contextlib.aclosing(batches):
             async for rows in batches:
                 for (position, stream_id, stream_type, version, event_id, type_, sv,
@@ -741,11 +820,12 @@ class EventStore:
                     if prev_hash != prev:
                         return bad(position, "prev_hash does not link to the previous event")
                     if recorded_at != last_at:  # a batch shares one instant
-                        last_at, last_iso = recorded_at, iso_utc(recorded_at)
-                    h = event_hash(
-                        position, stream_id, stream_type, version, str(event_id), type_, sv,
-                        last_iso, prev_hash, data_json, meta_json,
-                    )  # fmt: skip
+                        last_at, last_iso = recorded_at, iso_utc(instant(recorded_at))
+                    h = sha(
+                        f"[{position:d},{q(stream_id)},{q(stream_type)},{version:d},"
+                        f'"{event_id_text(event_id)}",{q(type_)},{sv:d},"{last_iso}",'
+                        f'"{prev_hash}",{data_json},{meta_json}]'.encode()
+                    ).hexdigest()
                     if h != stored_hash:
                         return bad(position, "stored event does not match its hash (altered)")
                     if position == cp_pos and h != checkpoint.head_hash:
