@@ -34,8 +34,47 @@ _encoder = json.JSONEncoder(
 canonical_json = _encoder.encode
 
 
+class _Slow(Exception):
+    """``_normalise_fast`` met something it leaves to ``_normalise_slow``."""
+
+
+def _normalise_fast(value: Any) -> Any:
+    """``normalise`` for the usual input: the exact JSON types (not subclasses), valid.
+    No paths are built; anything else raises :class:`_Slow`."""
+    t = type(value)
+    if t is str:
+        if "\x00" in value:
+            raise _Slow
+        return value
+    if value is None or t is int or t is bool:
+        return value
+    if t is dict:
+        out = {}
+        for k, v in value.items():
+            if type(k) is not str:
+                raise _Slow
+            out[k] = _normalise_fast(v)
+        return out
+    if t is list or t is tuple:
+        return [_normalise_fast(v) for v in value]
+    if t is float and math.isfinite(value):
+        return value
+    raise _Slow
+
+
 def normalise(value: Any, path: str) -> Any:
     """A JSON-safe copy of ``value``; refuses what is not JSON, naming the field."""
+    try:
+        return _normalise_fast(value)
+    except _Slow:
+        return _normalise_slow(value, path)
+    except RecursionError:  # as deep as the slow path would go: let it say so
+        return _normalise_slow(value, path)
+
+
+def _normalise_slow(value: Any, path: str) -> Any:
+    """``normalise`` for any input: subclasses of the JSON types, and errors (it names the
+    field, so it builds each element's path)."""
     if isinstance(value, str):
         if "\x00" in value:
             raise ValueError(f"{path}: strings must not contain NUL (\\u0000)")
@@ -47,10 +86,10 @@ def normalise(value: Any, path: str) -> Any:
         for k, v in value.items():
             if not isinstance(k, str):
                 raise TypeError(f"{path}: object keys must be strings, got {type(k).__name__}")
-            out[k] = normalise(v, f"{path}.{k}")
+            out[k] = _normalise_slow(v, f"{path}.{k}")
         return out
     if isinstance(value, list | tuple):
-        return [normalise(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return [_normalise_slow(v, f"{path}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{path}: NaN and Infinity are not valid JSON")

@@ -175,6 +175,33 @@ def _driver_event_id(dialect: sa.Dialect) -> Callable[[Any], str]:
     return text
 
 
+# Appends on PostgreSQL (see EventStore._insert_events): one statement per batch, whatever
+# its size, prepared once per connection by the driver. A batch shares stream and instant.
+_INSERT_PG = (
+    "INSERT INTO events (stream_id, stream_type, recorded_at, position, version, event_id,"
+    " type, schema_version, data_json, metadata_json, prev_hash, hash)"
+    " SELECT $1::text, $2::text, $3::timestamptz, u.* FROM unnest($4::bigint[], $5::int[],"
+    " $6::uuid[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[]) AS u"
+)
+_INSERT_KEYS_PG = (
+    "INSERT INTO person_keys (created_at, person_id, wrapped_key)"
+    " SELECT $1::timestamptz, u.* FROM unnest($2::text[], $3::bytea[]) AS u"
+)
+
+
+async def _pg_execute(conn: AsyncConnection, sql: str, *args: Any) -> None:
+    """Run ``sql`` with asyncpg directly, in ``conn``'s transaction (already begun: the
+    advisory lock was its first statement). Constraint violations (SQLSTATE class 23)
+    become SQLAlchemy's IntegrityError, as they would through ``conn.execute``."""
+    driver = (await conn.get_raw_connection()).driver_connection
+    try:
+        await driver.execute(sql, *args)
+    except Exception as exc:
+        if str(getattr(exc, "sqlstate", "")).startswith("23"):
+            raise sa.exc.IntegrityError(sql, None, exc) from exc
+        raise
+
+
 def _sqlite_engine_setup(engine: AsyncEngine) -> None:
     """SQLite: WAL, our own BEGIN (IMMEDIATE for writers), secure_delete for forget()."""
 
@@ -407,7 +434,7 @@ class EventStore:
                 stream_id, stream_type, expected_version, head_pos, head_hash, head_at,
                 prepared, datas,
             )  # fmt: skip
-            await conn.execute(_INSERT, rows)
+            await self._insert_events(conn, rows)
         self._advance(stream_id, rows, fresh)
         return AppendResult(version=expected_version + len(rows), positions=positions)
 
@@ -435,7 +462,7 @@ class EventStore:
                 stream_id, stream_type, actual, head_pos or 0, head_hash or GENESIS, head_at,
                 prepared, datas,
             )  # fmt: skip
-            await conn.execute(_INSERT, rows)
+            await self._insert_events(conn, rows)
         self._advance(stream_id, rows, fresh)
         return AppendResult(version=actual + len(rows), positions=positions)
 
@@ -480,6 +507,48 @@ class EventStore:
             positions.append(pos)
             prev = h
         return rows, positions
+
+    async def _insert_events(self, conn: AsyncConnection, rows: list[dict]) -> None:
+        """INSERT the rows of one append (``_rows``) in ``conn``'s transaction.
+
+        PostgreSQL: one prepared ``INSERT ... SELECT FROM unnest(<column arrays>)`` sent
+        through the driver (SQLAlchemy renders a multi-row VALUES statement per batch,
+        which cost as much CPU as building the rows). Constraint violations are raised as
+        SQLAlchemy's IntegrityError either way (the optimistic path relies on them).
+        """
+        if not self._is_pg:
+            await conn.execute(_INSERT, rows)
+            return
+        first = rows[0]
+        await _pg_execute(
+            conn,
+            _INSERT_PG,
+            first["stream_id"],
+            first["stream_type"],
+            first["recorded_at"],
+            [r["position"] for r in rows],
+            [r["version"] for r in rows],
+            [r["event_id"] for r in rows],
+            [r["type"] for r in rows],
+            [r["schema_version"] for r in rows],
+            [r["data_json"] for r in rows],
+            [r["metadata_json"] for r in rows],
+            [r["prev_hash"] for r in rows],
+            [r["hash"] for r in rows],
+        )
+
+    async def _insert_keys(self, conn: AsyncConnection, rows: list[dict]) -> None:
+        """INSERT new person keys (same approach as ``_insert_events``)."""
+        if not self._is_pg:
+            await conn.execute(_INSERT_KEYS, rows)
+            return
+        await _pg_execute(
+            conn,
+            _INSERT_KEYS_PG,
+            rows[0]["created_at"],
+            [r["person_id"] for r in rows],
+            [r["wrapped_key"] for r in rows],
+        )
 
     def _remember_head(self, position: int, hash_: str, recorded_at: datetime) -> None:
         if self._head is None or position > self._head[0]:
@@ -575,7 +644,7 @@ class EventStore:
                     fresh[p], wrapped = self._master.new_wrapped_key(p)
                     new_rows.append({"person_id": p, "wrapped_key": wrapped, "created_at": now})
             if new_rows:
-                await conn.execute(_INSERT_KEYS, new_rows)
+                await self._insert_keys(conn, new_rows)
         else:
             fresh = {}
         datas = list(datas)
