@@ -42,6 +42,8 @@ STORE_RETRY = RetryPolicy(
     non_retryable_error_types=["ConcurrencyError", "RuleViolation"],
 )
 STORE_TIMEOUT = timedelta(seconds=10)  # a dead worker's append is retried after this
+# Appends go through a local activity since this patch (earlier histories: an activity).
+LOCAL_APPEND_PATCH = "append-local-activity"
 # Notifications: the outbox insert is idempotent; SMTP may be down for a while.
 NOTIFY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=5),
@@ -186,7 +188,7 @@ class Timers:
 
 
 class EventWriter:
-    """Appends decided events to their streams through the ``append_events`` activity,
+    """Appends decided events to their streams through the ``append_events`` (local) activity,
     tracking each stream's version (the workflow is the only writer of its streams)."""
 
     def __init__(self, municipality_code: str, versions: dict[str, int] | None = None) -> None:
@@ -213,10 +215,19 @@ class EventWriter:
                 causation_id=update.id if update else None,
             ),
         )
-        res = await workflow.execute_activity(
-            "append_events", req, result_type=Appended,
-            start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
-        )
+        if workflow.patched(LOCAL_APPEND_PATCH):
+            # a local activity: the append runs in this workflow task (one workflow task
+            # per command instead of two plus an activity task); at-least-once is safe,
+            # the store turns a re-append of the same event ids into a no-op
+            res = await workflow.execute_local_activity(
+                "append_events", req, result_type=Appended,
+                start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
+            )
+        else:  # histories recorded before the patch scheduled a regular activity
+            res = await workflow.execute_activity(
+                "append_events", req, result_type=Appended,
+                start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
+            )
         self.versions[stream_id] = res.version
         return res
 
