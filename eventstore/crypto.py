@@ -75,9 +75,13 @@ def sealed_person(data: dict) -> str | None:
 
 def unseal(data: dict, event_id: str, ciphers: dict[str, AESGCM | None]) -> dict:
     """``data`` with its personal fields back in clear (``ciphers``: person id -> AEAD, or
-    None when the person's key was destroyed: the fields read :data:`ERASED`)."""
-    sealed = data[PII]
-    out = {k: v for k, v in data.items() if k != PII}
+    None when the person's key was destroyed: the fields read :data:`ERASED`).
+
+    ``data`` must be the caller's own dict (the store passes the one it just parsed): it is
+    changed in place and returned, instead of copied.
+    """
+    out = data
+    sealed = out.pop(PII)
     aead = ciphers.get(sealed["person"])
     if aead is None:
         out.update(dict.fromkeys(sealed["fields"], ERASED))

@@ -175,6 +175,14 @@ def _driver_event_id(dialect: sa.Dialect) -> Callable[[Any], str]:
     return text
 
 
+# read_stream on PostgreSQL (see EventStore._load_pg): the columns of _COLUMNS.
+_SELECT_PG = (
+    "SELECT position, stream_id, stream_type, version, event_id, type, schema_version,"
+    " recorded_at, prev_hash, hash, data_json, metadata_json FROM events"
+)
+_READ_STREAM_PG = f"{_SELECT_PG} WHERE stream_id = $1 ORDER BY version"
+_READ_STREAM_UPTO_PG = f"{_SELECT_PG} WHERE stream_id = $1 AND version <= $2 ORDER BY version"
+
 # Appends on PostgreSQL (see EventStore._insert_events): one statement per batch, whatever
 # its size, prepared once per connection by the driver. A batch shares stream and instant.
 _INSERT_PG = (
@@ -664,10 +672,16 @@ class EventStore:
     async def read_stream(
         self, stream_id: str, up_to_version: int | None = None
     ) -> list[RecordedEvent]:
-        stmt = sa.select(*_COLUMNS).where(E.c.stream_id == stream_id)
-        if up_to_version is not None:
-            stmt = stmt.where(E.c.version <= up_to_version)
-        events = await self._load(stmt.order_by(E.c.version))
+        if self._is_pg:  # the hot read: straight through the driver (see _load_pg)
+            if up_to_version is None:
+                events = await self._load_pg(_READ_STREAM_PG, stream_id)
+            else:
+                events = await self._load_pg(_READ_STREAM_UPTO_PG, stream_id, up_to_version)
+        else:
+            stmt = sa.select(*_COLUMNS).where(E.c.stream_id == stream_id)
+            if up_to_version is not None:
+                stmt = stmt.where(E.c.version <= up_to_version)
+            events = await self._load(stmt.order_by(E.c.version))
         if events:  # the usual prelude to an append with expected_version = this
             self._remember_version(stream_id, events[-1].version)
         return events
@@ -760,6 +774,15 @@ class EventStore:
     async def _load(self, stmt: sa.Select) -> list[RecordedEvent]:
         async with self._read_engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
+        return await self._decorate(rows)
+
+    async def _load_pg(self, sql: str, *args: Any) -> list[RecordedEvent]:
+        """PostgreSQL: ``sql`` (selecting the columns of ``_COLUMNS``) run by asyncpg
+        directly; its values are what SQLAlchemy's result processing would give (asyncpg
+        decodes uuid and timestamptz, the latter as an aware UTC datetime)."""
+        async with self._read_engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            rows = await driver.fetch(sql, *args)
         return await self._decorate(rows)
 
     async def _decorate(self, rows: Sequence[sa.Row]) -> list[RecordedEvent]:
