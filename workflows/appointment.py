@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import ids
     from workflows.models import (
         AppointmentInput,
+        AppointmentReply,
         AppointmentView,
         CarriedAppointment,
         ClaimAppointmentInput,
@@ -130,6 +131,16 @@ class AppointmentWorkflow:
                 decide(self._state, cmd, workflow.now())
         except RuleViolation as v:
             raise refusal(v) from None
+
+    @workflow.update(name="command_view")
+    async def command_view(self, cmd: TermCommand) -> AppointmentReply:
+        """``command``, answered together with the status right after it (for the API)."""
+        accepted = await self.command(cmd)
+        return AppointmentReply(accepted=accepted, status=self.status())
+
+    @command_view.validator
+    def _validate_command_view(self, cmd: TermCommand) -> None:
+        self._validate_command(cmd)
 
     async def _execute(self, cmd: Command) -> list[DomainEvent]:
         try:

@@ -103,6 +103,15 @@ class CampaignView(Msg):
     runs: int
 
 
+class CampaignReply(Msg):
+    """Answer of the update ``command_view`` (the same command as ``command``): the accepted
+    command and the campaign's status right after it, so the API needs no second round
+    trip (a ``status`` query) after the update."""
+
+    accepted: CommandResult
+    status: CampaignView
+
+
 # ---------------------------------------------------------------- appointment
 
 
@@ -148,6 +157,13 @@ class AppointmentView(Msg):
     version: int
     reminders: list[str]
     runs: int
+
+
+class AppointmentReply(Msg):
+    """Answer of the appointment's update ``command_view``: see ``CampaignReply``."""
+
+    accepted: CommandResult
+    status: AppointmentView
 
 
 # ---------------------------------------------------------------- subsidy claim

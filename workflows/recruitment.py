@@ -71,6 +71,7 @@ with workflow.unsafe.imports_passed_through():
         AppointmentInput,
         CampaignCommand,
         CampaignInput,
+        CampaignReply,
         CampaignView,
         CarriedCampaign,
         CommandResult,
@@ -226,6 +227,16 @@ class RecruitmentWorkflow:
                 decide(self._state, cmd, workflow.now())
         except RuleViolation as v:
             raise refusal(v) from None
+
+    @workflow.update(name="command_view")
+    async def command_view(self, cmd: CampaignCommand) -> CampaignReply:
+        """``command``, answered together with the status right after it (for the API)."""
+        accepted = await self.command(cmd)
+        return CampaignReply(accepted=accepted, status=self.status())
+
+    @command_view.validator
+    def _validate_command_view(self, cmd: CampaignCommand) -> None:
+        self._validate_command(cmd)
 
     def _decide(self, cmd: Command) -> list[DomainEvent]:
         try:
