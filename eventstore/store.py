@@ -146,6 +146,7 @@ _RAW_COLUMNS = (
     "position, stream_id, stream_type, version, {event_id}, type, schema_version, "
     "recorded_at, prev_hash, hash, data_json, metadata_json"
 )
+_RAW_CHUNK = 250  # rows verified between two turns of the event loop (see _raw_batches)
 _RAW_ROWS_PG = (
     f"SELECT {_RAW_COLUMNS.format(event_id='event_id::text')} FROM events "
     "WHERE position > $1 ORDER BY position LIMIT $2"
@@ -851,7 +852,13 @@ class EventStore:
                 pending = None
                 if len(rows) == batch_size:
                     pending = asyncio.ensure_future(fetch(rows[-1][0]))
-                yield rows
+                # Hand the batch over in chunks and let the event loop run in between: the
+                # driver then reads the next batch off the socket while this one is hashed,
+                # so the server keeps producing rows instead of stalling on a full buffer.
+                for i in range(0, len(rows), _RAW_CHUNK):
+                    if i:
+                        await asyncio.sleep(0)
+                    yield rows[i : i + _RAW_CHUNK]
                 if pending is None:
                     return
         finally:
