@@ -21,6 +21,8 @@ from datetime import date, timedelta
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
+# Deterministic code (the domain, the messages, workflows.common) is passed through the
+# sandbox: imported once per worker, not again for every workflow run.
 with workflow.unsafe.imports_passed_through():
     from activities.models import Appended
     from domain.appointment_lifecycle import decide
@@ -34,6 +36,19 @@ with workflow.unsafe.imports_passed_through():
         apply_appointment,
     )
     from workflows import ids
+    from workflows.common import (
+        STORE_RETRY,
+        STORE_TIMEOUT,
+        Due,
+        EventWriter,
+        Timers,
+        end_of_day_jst,
+        no_system_actor,
+        notify,
+        refusal,
+        start_of_day_jst,
+        upsert_search_attributes,
+    )
     from workflows.models import (
         AppointmentInput,
         AppointmentReply,
@@ -45,20 +60,6 @@ with workflow.unsafe.imports_passed_through():
         CommandResult,
         TermCommand,
     )
-
-from workflows.common import (
-    STORE_RETRY,
-    STORE_TIMEOUT,
-    Due,
-    EventWriter,
-    Timers,
-    end_of_day_jst,
-    no_system_actor,
-    notify,
-    refusal,
-    start_of_day_jst,
-    upsert_search_attributes,
-)
 
 
 def _days(d: timedelta) -> str:

@@ -32,6 +32,8 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
+# Deterministic code (the domain, the messages, workflows.common) is passed through the
+# sandbox: imported once per worker, not again for every workflow run.
 with workflow.unsafe.imports_passed_through():
     from activities.models import RenderedDocument, RenderPostingInput
     from domain.commands import (
@@ -66,6 +68,18 @@ with workflow.unsafe.imports_passed_through():
         apply_recruitment,
     )
     from workflows import ids
+    from workflows.common import (
+        STORE_RETRY,
+        STORE_TIMEOUT,
+        Due,
+        EventWriter,
+        Timers,
+        no_system_actor,
+        notify,
+        refusal,
+        start_of_day_jst,
+        upsert_search_attributes,
+    )
     from workflows.models import (
         ApplicationQuery,
         AppointmentInput,
@@ -76,19 +90,6 @@ with workflow.unsafe.imports_passed_through():
         CarriedCampaign,
         CommandResult,
     )
-
-from workflows.common import (
-    STORE_RETRY,
-    STORE_TIMEOUT,
-    Due,
-    EventWriter,
-    Timers,
-    no_system_actor,
-    notify,
-    refusal,
-    start_of_day_jst,
-    upsert_search_attributes,
-)
 
 PERSONAL_APPLICATION_FIELDS = ("name", "contact", "career_history", "profile", "conflict_of_interest")
 

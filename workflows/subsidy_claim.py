@@ -19,6 +19,8 @@ import asyncio
 
 from temporalio import workflow
 
+# Deterministic code (the domain, the messages, workflows.common) is passed through the
+# sandbox: imported once per worker, not again for every workflow run.
 with workflow.unsafe.imports_passed_through():
     from activities.models import AssessYear, CostsForYear, LoadCosts, YearAssessment
     from domain.commands import SYSTEM, Actor
@@ -32,6 +34,15 @@ with workflow.unsafe.imports_passed_through():
         SubsidyDecided,
     )
     from workflows import ids
+    from workflows.common import (
+        STORE_RETRY,
+        STORE_TIMEOUT,
+        EventWriter,
+        no_system_actor,
+        notify,
+        refusal,
+        upsert_search_attributes,
+    )
     from workflows.models import (
         AppointmentYearClosed,
         ApproveClaim,
@@ -42,16 +53,6 @@ with workflow.unsafe.imports_passed_through():
         RecordSubmission,
         RedraftClaim,
     )
-
-from workflows.common import (
-    STORE_RETRY,
-    STORE_TIMEOUT,
-    EventWriter,
-    no_system_actor,
-    notify,
-    refusal,
-    upsert_search_attributes,
-)
 
 _NEXT = {"approve": "drafted", "redraft": "drafted", "submit": "approved", "decide": "submitted"}
 _ROLE = {"approve": "approver", "redraft": "hr_officer", "submit": "hr_officer",
