@@ -44,6 +44,8 @@ STORE_RETRY = RetryPolicy(
 STORE_TIMEOUT = timedelta(seconds=10)  # a dead worker's append is retried after this
 # Appends go through a local activity since this patch (earlier histories: an activity).
 LOCAL_APPEND_PATCH = "append-local-activity"
+# The timer loop keeps its Temporal timer while the earliest due item stays the same.
+TIMER_KEEP_PATCH = "timers-keep-running"
 # Notifications: the outbox insert is idempotent; SMTP may be down for a while.
 NOTIFY_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=5),
@@ -162,6 +164,52 @@ class Timers:
         stop: Callable[[], bool],
         lock: asyncio.Lock,
     ) -> None:
+        if workflow.patched(TIMER_KEEP_PATCH):
+            await self._run_keeping_timer(due, stop, lock)
+        else:  # histories recorded before the patch restart the timer after every change
+            await self._run_restarting_timer(due, stop, lock)
+
+    async def _run_keeping_timer(
+        self,
+        due: Callable[[], Sequence[Due]],
+        stop: Callable[[], bool],
+        lock: asyncio.Lock,
+    ) -> None:
+        """One Temporal timer for the earliest due item, kept while that item stays the
+        earliest: a command that does not move it costs no TimerCanceled/TimerStarted."""
+        timer: asyncio.Task | None = None
+        timer_at: datetime | None = None
+        try:
+            while not stop():
+                self.changed = False
+                items = self._pending(due)
+                at = items[0].at if items else None
+                if at is None or at > workflow.now():
+                    if at != timer_at:
+                        if timer is not None:
+                            timer.cancel()
+                        timer = (
+                            asyncio.create_task(workflow.sleep(at - workflow.now()))
+                            if at is not None else None
+                        )
+                        timer_at = at
+                    await workflow.wait_condition(
+                        lambda t=timer: self.changed or stop() or (t is not None and t.done())
+                    )
+                    if timer is None or not timer.done():
+                        continue  # something changed: recompute the due list
+                    timer, timer_at = None, None
+                await self._fire_ready(due, stop, lock)
+        finally:
+            if timer is not None and not timer.done():
+                timer.cancel()
+
+    async def _run_restarting_timer(
+        self,
+        due: Callable[[], Sequence[Due]],
+        stop: Callable[[], bool],
+        lock: asyncio.Lock,
+    ) -> None:
         while not stop():
             self.changed = False
             items = self._pending(due)
@@ -175,13 +223,18 @@ class Timers:
                     continue  # something changed: recompute the due list
                 except TimeoutError:
                     pass
-            async with lock:
-                while not stop():  # recomputed under the lock: only what still applies
-                    ready = [d for d in self._pending(due) if d.at <= workflow.now()]
-                    if not ready:
-                        break
-                    self.fired.add(ready[0].key)
-                    await ready[0].fire()
+            await self._fire_ready(due, stop, lock)
+
+    async def _fire_ready(
+        self, due: Callable[[], Sequence[Due]], stop: Callable[[], bool], lock: asyncio.Lock,
+    ) -> None:
+        async with lock:
+            while not stop():  # recomputed under the lock: only what still applies
+                ready = [d for d in self._pending(due) if d.at <= workflow.now()]
+                if not ready:
+                    break
+                self.fired.add(ready[0].key)
+                await ready[0].fire()
 
 
 # ---------------------------------------------------------------- writing events
