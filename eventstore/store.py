@@ -30,8 +30,10 @@ append runs again on the full path: lock, read head + stream version + stored id
 statement, then insert (or raise :class:`ConcurrencyError`, or answer the retry).
 
 Cost: the store has **single-writer throughput**. Appends across all streams run one at a
-time; each holds the lock for two round trips (lock, insert) plus its COMMIT (the WAL
-flush), three when another process appended since (head read); throughput is about
+time; on the optimistic path on PostgreSQL an append is one statement that is its own
+transaction (lock, new person keys and events: one round trip, the lock held until its
+commit, the WAL flush); SQLite and the full path hold the lock for two round trips (lock,
+insert) plus COMMIT, three with the head read; throughput is about
 ``1 / (that latency)`` whatever the number of clients, and a batch of events costs little
 more than one event. Reads never take the lock and never wait for appends. This is
 deliberate: the workflow engine's write rate is far below it, and in exchange readers get a
@@ -195,6 +197,24 @@ _INSERT_PG = (
 _INSERT_KEYS_PG = (
     "INSERT INTO person_keys (created_at, person_id, wrapped_key)"
     " SELECT $1::timestamptz, u.* FROM unnest($2::text[], $3::bytea[]) AS u"
+)
+# The optimistic append on PostgreSQL (see EventStore._append_optimistic_pg): lock, new
+# person keys and events in ONE statement, run outside an explicit transaction, so it is its
+# own transaction: one round trip instead of BEGIN, lock, key insert, event insert, COMMIT.
+# Both inserts join the lock's (materialised: the function is volatile) CTE, so no row is
+# inserted before the lock is held, and the lock is held until the statement's commit.
+# Nothing is read: the unique indexes (position, stream version, event id, person id) check
+# against the committed state whatever the statement's snapshot, which is what the
+# optimistic path relies on.
+_APPEND_ONE_STATEMENT_PG = (
+    f"WITH l AS (SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY}) AS locked),"
+    " k AS (INSERT INTO person_keys (created_at, person_id, wrapped_key)"
+    " SELECT $13::timestamptz, u.* FROM unnest($14::text[], $15::bytea[]) AS u, l)"
+    " INSERT INTO events (stream_id, stream_type, recorded_at, position, version, event_id,"
+    " type, schema_version, data_json, metadata_json, prev_hash, hash)"
+    " SELECT $1::text, $2::text, $3::timestamptz, u.* FROM unnest($4::bigint[], $5::int[],"
+    " $6::uuid[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[])"
+    " AS u, l"
 )
 
 
@@ -435,6 +455,10 @@ class EventStore:
         with a key. IntegrityError sends the caller to the full path, which explains.
         """
         head_pos, head_hash, head_at = self._head
+        if self._is_pg:
+            return await self._append_optimistic_pg(
+                stream_id, expected_version, prepared, stream_type, personal
+            )
         async with self._write_engine.begin() as conn:
             if self._is_pg:
                 await conn.execute(_LOCK)
@@ -444,6 +468,45 @@ class EventStore:
                 prepared, datas,
             )  # fmt: skip
             await self._insert_events(conn, rows)
+        self._advance(stream_id, rows, fresh)
+        return AppendResult(version=expected_version + len(rows), positions=positions)
+
+    async def _append_optimistic_pg(
+        self, stream_id, expected_version, prepared, stream_type, personal
+    ) -> AppendResult:
+        """``_append_optimistic`` on PostgreSQL: one prepared statement, its own transaction
+        (``_APPEND_ONE_STATEMENT_PG``), sent through the driver on an autocommit connection.
+        A refused insert rolls the whole statement back and raises IntegrityError."""
+        head_pos, head_hash, head_at = self._head
+        key_rows: list[dict] = []
+        datas, fresh = await self._encrypt(
+            None, prepared, personal, optimistic=True, key_rows=key_rows
+        )
+        rows, positions = self._rows(
+            stream_id, stream_type, expected_version, head_pos, head_hash, head_at,
+            prepared, datas,
+        )  # fmt: skip
+        first = rows[0]
+        async with self._read_engine.connect() as conn:  # AUTOCOMMIT: no BEGIN, no COMMIT
+            await _pg_execute(
+                conn,
+                _APPEND_ONE_STATEMENT_PG,
+                first["stream_id"],
+                first["stream_type"],
+                first["recorded_at"],
+                [r["position"] for r in rows],
+                [r["version"] for r in rows],
+                [r["event_id"] for r in rows],
+                [r["type"] for r in rows],
+                [r["schema_version"] for r in rows],
+                [r["data_json"] for r in rows],
+                [r["metadata_json"] for r in rows],
+                [r["prev_hash"] for r in rows],
+                [r["hash"] for r in rows],
+                key_rows[0]["created_at"] if key_rows else first["recorded_at"],
+                [r["person_id"] for r in key_rows],
+                [r["wrapped_key"] for r in key_rows],
+            )
         self._advance(stream_id, rows, fresh)
         return AppendResult(version=expected_version + len(rows), positions=positions)
 
@@ -621,7 +684,13 @@ class EventStore:
         return plan
 
     async def _encrypt(
-        self, conn: AsyncConnection, prepared: list, plan: list, *, optimistic: bool
+        self,
+        conn: AsyncConnection | None,
+        prepared: list,
+        plan: list,
+        *,
+        optimistic: bool,
+        key_rows: list[dict] | None = None,
     ) -> tuple[list[dict], dict[str, bytes]]:
         """The stored form of each event's data: personal fields encrypted.
 
@@ -629,6 +698,8 @@ class EventStore:
         always fetch keys, so ``forget`` takes effect at once). An unknown person gets a
         new key; optimistically that is a plain INSERT (the primary key refuses a person
         who already has a key, or a tombstone), under the lock it is looked up first.
+        ``key_rows``: the new keys' rows are appended there instead of inserted (the
+        caller inserts them; ``conn`` is then unused and may be None).
         """
         datas = [data for _ev, data, _meta, _muni in prepared]
         if not plan:
@@ -652,7 +723,9 @@ class EventStore:
                 else:
                     fresh[p], wrapped = self._master.new_wrapped_key(p)
                     new_rows.append({"person_id": p, "wrapped_key": wrapped, "created_at": now})
-            if new_rows:
+            if key_rows is not None:
+                key_rows.extend(new_rows)
+            elif new_rows:
                 await self._insert_keys(conn, new_rows)
         else:
             fresh = {}
