@@ -491,18 +491,7 @@ class EventStore:
             await _pg_execute(
                 conn,
                 _APPEND_ONE_STATEMENT_PG,
-                first["stream_id"],
-                first["stream_type"],
-                first["recorded_at"],
-                [r["position"] for r in rows],
-                [r["version"] for r in rows],
-                [r["event_id"] for r in rows],
-                [r["type"] for r in rows],
-                [r["schema_version"] for r in rows],
-                [r["data_json"] for r in rows],
-                [r["metadata_json"] for r in rows],
-                [r["prev_hash"] for r in rows],
-                [r["hash"] for r in rows],
+                *_event_columns(rows),
                 key_rows[0]["created_at"] if key_rows else first["recorded_at"],
                 [r["person_id"] for r in key_rows],
                 [r["wrapped_key"] for r in key_rows],
@@ -591,23 +580,7 @@ class EventStore:
         if not self._is_pg:
             await conn.execute(_INSERT, rows)
             return
-        first = rows[0]
-        await _pg_execute(
-            conn,
-            _INSERT_PG,
-            first["stream_id"],
-            first["stream_type"],
-            first["recorded_at"],
-            [r["position"] for r in rows],
-            [r["version"] for r in rows],
-            [r["event_id"] for r in rows],
-            [r["type"] for r in rows],
-            [r["schema_version"] for r in rows],
-            [r["data_json"] for r in rows],
-            [r["metadata_json"] for r in rows],
-            [r["prev_hash"] for r in rows],
-            [r["hash"] for r in rows],
-        )
+        await _pg_execute(conn, _INSERT_PG, *_event_columns(rows))
 
     async def _insert_keys(self, conn: AsyncConnection, rows: list[dict]) -> None:
         """INSERT new person keys (same approach as ``_insert_events``)."""
@@ -1095,3 +1068,23 @@ def _prefix_clauses(prefix: str) -> list[sa.ColumnElement[bool]]:
             nxt = 0xE000
         clauses.append(E.c.stream_id < prefix[:-1] + chr(nxt))
     return clauses
+
+
+def _event_columns(rows: list[dict]) -> tuple:
+    """The parameters of the ``unnest`` event inserts: the batch's shared stream columns, then
+    one array per column (one round trip whatever the batch size)."""
+    first = rows[0]
+    return (
+        first["stream_id"],
+        first["stream_type"],
+        first["recorded_at"],
+        [r["position"] for r in rows],
+        [r["version"] for r in rows],
+        [r["event_id"] for r in rows],
+        [r["type"] for r in rows],
+        [r["schema_version"] for r in rows],
+        [r["data_json"] for r in rows],
+        [r["metadata_json"] for r in rows],
+        [r["prev_hash"] for r in rows],
+        [r["hash"] for r in rows],
+    )
