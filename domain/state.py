@@ -471,16 +471,23 @@ def _apply(f: dict, owned: set[str], e: DomainEvent) -> None:  # noqa: C901 - a 
             pass
 
 
+def _draft_fold(state, events: Iterable[DomainEvent], apply) -> tuple[dict, int]:
+    """Apply ``events`` to a mutable draft of ``state``'s fields (each container copied the
+    first time an event changes it); returns the draft and how many events were applied."""
+    f = dict(state.__dict__)
+    owned: set[str] = set()
+    n = 0
+    for e in events:
+        apply(f, owned, e)
+        n += 1
+    return f, n
+
+
 def fold_recruitment(
     events: Iterable[DomainEvent], state: RecruitmentState | None = None
 ) -> RecruitmentState:
     s = state if state is not None else RecruitmentState()
-    f = dict(s.__dict__)
-    owned: set[str] = set()
-    n = 0
-    for e in events:
-        _apply(f, owned, e)
-        n += 1
+    f, n = _draft_fold(s, events, _apply)
     if not n:
         return s
     f["stage"] = _derive_stage(f["stage"], f["applications"], f["posting_open"])
@@ -579,10 +586,5 @@ def fold_appointment(
     events: Iterable[DomainEvent], state: AppointmentState | None = None
 ) -> AppointmentState:
     s = state if state is not None else AppointmentState()
-    f = dict(s.__dict__)
-    owned: set[str] = set()
-    n = 0
-    for e in events:
-        _apply_appointment(f, owned, e)
-        n += 1
+    f, n = _draft_fold(s, events, _apply_appointment)
     return _freeze(s, f, n) if n else s
