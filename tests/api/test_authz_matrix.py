@@ -16,7 +16,7 @@ from api.auth import Role
 from domain.values import Municipality
 from tests.api.conftest import OTHER, OWN
 from tests.api.flow import MUNICIPALITY, Flow, define_body
-from tests.api.test_lifecycle import eventually
+from tests.temporal_env import eventually
 from tests.unit.test_cli_assess import APPOINTMENT_IN, BID_IN, SUBSIDY_IN
 
 HR, AP, AU, AD = Role.hr_officer, Role.approver, Role.auditor, Role.admin

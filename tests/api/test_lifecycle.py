@@ -7,8 +7,6 @@ of the token is the actor in the event metadata.
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -16,16 +14,7 @@ from activities.models import Notification
 from activities.notifications import OutboxNotifier
 from tests.api.conftest import OTHER, OWN
 from tests.api.flow import MUNICIPALITY, Flow, define_body, posting_body
-
-
-async def eventually(check, timeout: float = 15.0):
-    """Poll ``check()`` (visibility is eventually consistent) until it returns truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await check()
-        if result or time.monotonic() > deadline:
-            return result
-        await asyncio.sleep(0.2)
+from tests.temporal_env import eventually
 
 
 async def test_the_whole_lifecycle_records_who_did_each_step(temporal_api, tokens, store):

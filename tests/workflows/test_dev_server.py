@@ -22,7 +22,7 @@ from domain.commands import ClosePosting, ConfirmReadinessItem
 from domain.events import PostingCloseReason
 from domain.state import ApplicationState
 from tests import pg
-from tests.temporal_env import TEST_PAYLOAD_KEY, address_of, dev_server_env
+from tests.temporal_env import TEST_PAYLOAD_KEY, address_of, dev_server_env, eventually
 from tests.workflows.builders import NAME, OFFICER, Scenario, municipality
 from tests.workflows.conftest import running_worker
 from tests.workflows.helpers import (
@@ -82,13 +82,11 @@ async def to_awaiting_pledges(env, tq: str, sc: Scenario):
 
 async def _listed(client: Client, query: str, expected: set[str]) -> set[str]:
     """Visibility is eventually consistent: poll (bounded) until the listing settles."""
-    found: set[str] = set()
-    for _ in range(50):
-        found = {w.id async for w in client.list_workflows(query)}
-        if found == expected:
-            break
-        await asyncio.sleep(0.2)
-    return found
+
+    async def listed() -> set[str]:
+        return {w.id async for w in client.list_workflows(query)}
+
+    return await eventually(listed, timeout=10, until=lambda found: found == expected)
 
 
 async def test_search_attributes_list_campaigns_awaiting_pledges_in_fukushima(dev, pg_store, caplog):
