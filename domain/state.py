@@ -20,7 +20,7 @@ scheduled for an active application ``interviewing``; otherwise ``screening``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from domain.events import (
@@ -32,9 +32,6 @@ from domain.events import (
     Appointed,
     CampaignCancelled,
     CampaignClosed,
-    CostCategory,
-    CostKind,
-    CostRecorded,
     DocumentScreeningCompleted,
     DomainEvent,
     InterviewRecorded,
@@ -53,16 +50,13 @@ from domain.events import (
     PostingDeadlineExtended,
     PostingPublished,
     ReadinessItemConfirmed,
-    ReminderSent,
     Reposted,
     RoleApproved,
     RoleDefined,
     RoleReturned,
     RoleSubmittedForApproval,
-    TermEnded,
-    TermEndReason,
-    TermRenewed,
 )
+from domain.folding import CostEntry, apply_bookkeeping, draft_fold, freeze, own
 from domain.posting import Posting, RoleDefinition
 from domain.screening import (
     ApplicantProfile,
@@ -177,15 +171,6 @@ class ApplicationState(Frozen):
         return self.offer is not None and self.offer.status in LIVE_OFFER
 
 
-class CostEntry(Frozen):
-    cost_id: str
-    category: CostCategory
-    kind: CostKind
-    amount_yen: int
-    paid_on: date
-    fiscal_year: int
-
-
 class RecruitmentState(Frozen):
     stage: Stage = Stage.new
     version: int = 0  # number of events folded
@@ -217,30 +202,6 @@ class RecruitmentState(Frozen):
         return self.applications.get(application_id)
 
 
-# ---------------------------------------------------------------- folding
-# A fold works on a *draft*: the state's fields in a plain dict, whose dict-valued fields
-# (applications, readiness, ...) are copied once, the first time an event changes them, and
-# then updated in place. The draft is frozen into a new state once, at the end. The stage
-# is derived once at the end too: no event reads the stage, and deriving keeps an explicit
-# stage (new, draft, ..., terminal) and maps every other one to a derived one, so deriving
-# after every event or once after the last gives the same stage.
-
-
-def _own(f: dict, owned: set[str], name: str) -> dict:
-    """Field ``name`` of the draft as a dict this fold may change (copied on first use)."""
-    if name not in owned:
-        f[name] = dict(f[name])
-        owned.add(name)
-    return f[name]
-
-
-def _freeze(s, f: dict, n: int):
-    """The state ``s`` after ``n`` events gave the draft ``f``."""
-    f["version"] = s.version + n
-    old = s.__dict__
-    return s.model_copy(update={k: v for k, v in f.items() if v is not old[k]})
-
-
 def _derive_stage(
     stage: Stage, applications: dict[str, ApplicationState], posting_open: bool
 ) -> Stage:
@@ -259,7 +220,7 @@ def _derive_stage(
 
 
 def _set_app(f: dict, owned: set[str], app: ApplicationState) -> None:
-    _own(f, owned, "applications")[app.application_id] = app
+    own(f, owned, "applications")[app.application_id] = app
 
 
 def _update_app(f: dict, owned: set[str], application_id: str, **changes) -> None:
@@ -274,17 +235,6 @@ def _update_offer(f: dict, owned: set[str], application_id: str, **changes) -> N
     if app is None or app.offer is None:
         return
     _set_app(f, owned, app.model_copy(update={"offer": app.offer.model_copy(update=changes)}))
-
-
-def _cost(e: CostRecorded) -> CostEntry:
-    return CostEntry(
-        cost_id=e.cost_id,
-        category=e.category,
-        kind=e.kind,
-        amount_yen=e.amount_yen,
-        paid_on=e.paid_on,
-        fiscal_year=e.fiscal_year,
-    )
 
 
 def apply_recruitment(s: RecruitmentState, e: DomainEvent) -> RecruitmentState:
@@ -456,135 +406,56 @@ def _apply(f: dict, owned: set[str], e: DomainEvent) -> None:  # noqa: C901 - a 
                 ),
             )
         case ReadinessItemConfirmed():
-            _own(f, owned, "readiness")[e.item] = e.note
+            own(f, owned, "readiness")[e.item] = e.note
         case Appointed():
             _update_app(f, owned, e.application_id, status=ApplicationStatus.appointed)
             f["stage"] = Stage.appointed
             f["posting_open"] = False
             f["appointment_id"] = e.appointment_id
             f["appointed_application_id"] = e.application_id
-        case CostRecorded():
-            _own(f, owned, "costs")[e.cost_id] = _cost(e)
-        case ReminderSent():
-            _own(f, owned, "reminders")[f"{e.kind}:{e.subject_id}"] = e.at
-        case _:  # events of other streams (appointment term, subsidy) do not change a campaign
-            pass
+        case _:  # costs, reminders; events of other streams (appointment term, subsidy) do not change a campaign
+            apply_bookkeeping(f, owned, e)
 
 
-def _draft_fold(state, events: Iterable[DomainEvent], apply) -> tuple[dict, int]:
-    """Apply ``events`` to a mutable draft of ``state``'s fields (each container copied the
-    first time an event changes it); returns the draft and how many events were applied."""
-    f = dict(state.__dict__)
-    owned: set[str] = set()
-    n = 0
-    for e in events:
-        apply(f, owned, e)
-        n += 1
-    return f, n
-
-
+# The stage is derived once, after the last event (``domain.folding`` has the draft
+# mechanics): no event reads the stage, and deriving keeps an explicit stage (new, draft,
+# ..., terminal) and maps every other one to a derived one, so deriving after every event
+# or once after the last gives the same stage.
 def fold_recruitment(
     events: Iterable[DomainEvent], state: RecruitmentState | None = None
 ) -> RecruitmentState:
     s = state if state is not None else RecruitmentState()
-    f, n = _draft_fold(s, events, _apply)
+    f, n = draft_fold(s, events, _apply)
     if not n:
         return s
     f["stage"] = _derive_stage(f["stage"], f["applications"], f["posting_open"])
-    return _freeze(s, f, n)
+    return freeze(s, f, n)
 
 
-# ============================================================== appointment
+# The appointment's state lives in domain.appointment_state; these names stay importable
+# from here for the callers that fold both.
+from domain.appointment_state import (  # noqa: E402
+    AppointmentState,
+    AppointmentStatus,
+    apply_appointment,
+    fold_appointment,
+)
 
-
-class AppointmentStatus(StrEnum):
-    none = "none"  # no event yet
-    active = "active"
-    ended = "ended"
-
-
-class AppointmentState(Frozen):
-    status: AppointmentStatus = AppointmentStatus.none
-    version: int = 0
-    appointment_id: str | None = None
-    campaign_id: str | None = None
-    application_id: str | None = None
-    municipality: Municipality | None = None
-    appointee_id: str | None = None
-    appointee_name: str | None = None
-    appointee_employer: str | None = None
-    appointee_for_profit: bool = False
-    persona: str | None = None
-    terms: OfferTerms | None = None
-    term_start: date | None = None
-    term_end: date | None = None  # current end, inclusive (after renewals)
-    renewals: int = 0
-    pledges_signed: tuple[str, ...] = ()
-    readiness: dict[int, str] = {}
-    activity_reviews: tuple[datetime, ...] = ()  # R-READY item 6 (recurring)
-    costs: dict[str, CostEntry] = {}
-    reminders: dict[str, datetime] = {}
-    ended_on: date | None = None
-    end_reason: TermEndReason | None = None
-
-    def cost_by_fiscal_year(self, category: CostCategory | None = None) -> dict[int, int]:
-        out: dict[int, int] = {}
-        for c in self.costs.values():
-            if category is None or c.category is category:
-                out[c.fiscal_year] = out.get(c.fiscal_year, 0) + c.amount_yen
-        return out
-
-
-def apply_appointment(s: AppointmentState, e: DomainEvent) -> AppointmentState:
-    return fold_appointment((e,), s)
-
-
-def _apply_appointment(f: dict, owned: set[str], e: DomainEvent) -> None:
-    """Apply ``e`` to the draft ``f`` (see "folding" above)."""
-    match e:
-        case Appointed():
-            f.update(
-                status=AppointmentStatus.active,
-                appointment_id=e.appointment_id,
-                campaign_id=e.campaign_id,
-                application_id=e.application_id,
-                municipality=e.municipality,
-                appointee_id=e.appointee_id,
-                appointee_name=e.appointee_name,
-                appointee_employer=e.appointee_employer,
-                appointee_for_profit=e.appointee_for_profit,
-                persona=e.persona,
-                terms=e.terms,
-                term_start=e.terms.term.start,
-                term_end=e.terms.term.end,
-                pledges_signed=e.pledges_signed,
-            )
-            readiness = _own(f, owned, "readiness")
-            for i in e.readiness_confirmed:
-                if i not in readiness:
-                    readiness[i] = "confirmed before appointment"
-        case ReadinessItemConfirmed():
-            _own(f, owned, "readiness")[e.item] = e.note
-            if e.item == 6:
-                f["activity_reviews"] = f["activity_reviews"] + (e.at,)
-        case TermRenewed():
-            f["term_end"] = e.new_end
-            f["renewals"] += 1
-        case TermEnded():
-            f["status"] = AppointmentStatus.ended
-            f["ended_on"] = e.ended_on
-            f["end_reason"] = e.reason
-        case CostRecorded():
-            _own(f, owned, "costs")[e.cost_id] = _cost(e)
-        case ReminderSent():
-            _own(f, owned, "reminders")[f"{e.kind}:{e.subject_id}"] = e.at
-        case _:
-            pass
-
-
-def fold_appointment(
-    events: Iterable[DomainEvent], state: AppointmentState | None = None
-) -> AppointmentState:
-    s = state if state is not None else AppointmentState()
-    f, n = _draft_fold(s, events, _apply_appointment)
-    return _freeze(s, f, n) if n else s
+__all__ = [
+    "TERMINAL_STAGES",
+    "ApplicationState",
+    "ApplicationStatus",
+    "AppointmentState",
+    "AppointmentStatus",
+    "CostEntry",
+    "InterviewState",
+    "OfferState",
+    "OfferStatus",
+    "PledgeState",
+    "RecruitmentState",
+    "Stage",
+    "apply_appointment",
+    "apply_recruitment",
+    "fold_appointment",
+    "fold_recruitment",
+]
