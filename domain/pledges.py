@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from domain.errors import RuleViolation
 from domain.findings import Finding
 from domain.policy import PledgePolicy, Policy, default_policy
 from domain.values import AppointmentForm
@@ -96,22 +95,3 @@ def missing_pledges(
             ))
     return out
 
-
-def ensure_pledges_signed(
-    form: AppointmentForm | str,
-    appointee_for_profit: bool,
-    advises_on_procurement: bool,
-    signed: Iterable[PledgeItem | str],
-    policy: Policy | PledgePolicy | None = None,
-) -> None:
-    """R-PLEDGE-3: raise ``RuleViolation("R-PLEDGE-3")`` while a required item is unsigned."""
-    done = {PledgeItem(s) for s in signed}
-    missing = [i for i in required_pledges(form, appointee_for_profit, advises_on_procurement, policy)
-               if i not in done]
-    if missing:
-        raise RuleViolation(
-            "R-PLEDGE-3",
-            "appointment cannot be made while a required pledge is unsigned: "
-            + ", ".join(i.value for i in missing),
-            field="pledges_signed",
-        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from activities.models import Notification
 from activities.notifications import OutboxNotifier
@@ -130,6 +131,9 @@ async def test_idempotency_key_makes_a_retried_update_safe(temporal_api, tokens,
 async def test_listings_filter_by_municipality_stage_persona_and_fiscal_year(
         temporal_api, tokens):
     http = temporal_api.http
+    # The workflow names a campaign's fiscal year from the Japan date when it is created
+    # (FY starts 1 April in Japan, i.e. 31 March 15:00 UTC): take it the same way, before.
+    fy = fiscal_year_in_japan(datetime.now(UTC))
     posted = await Flow(http, tokens).posted()
     draft = await Flow(http, tokens).defined()
     elsewhere = await Flow(http, tokens, OTHER).defined()
@@ -149,10 +153,21 @@ async def test_listings_filter_by_municipality_stage_persona_and_fiscal_year(
     assert ours <= own_only and elsewhere.stream not in own_only
     assert await ids({"municipality": OTHER}, tokens("approver", OWN)) == set()
     assert elsewhere.stream in await ids({"municipality": OTHER})
-    fy = datetime.now(UTC).year if datetime.now(UTC).month >= 4 else datetime.now(UTC).year - 1
     assert ours <= await ids({"persona": "producer", "fiscal_year": fy})
     assert await ids({"persona": "engineer"}) & ours == set()
     assert await ids({"fiscal_year": fy - 5}) & ours == set()
+
+
+def fiscal_year_in_japan(instant: datetime) -> int:
+    """会計年度 of an instant: April-March, by the calendar date in Japan (Asia/Tokyo)."""
+    day = instant.astimezone(ZoneInfo("Asia/Tokyo")).date()
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def test_fiscal_year_in_japan_turns_at_japanese_midnight_not_utc():
+    # 2027-03-31 15:00 UTC is already 1 April in Japan: FY2027, although UTC says March.
+    assert fiscal_year_in_japan(datetime(2027, 3, 31, 14, 59, 59, tzinfo=UTC)) == 2026
+    assert fiscal_year_in_japan(datetime(2027, 3, 31, 15, 0, tzinfo=UTC)) == 2027
 
 
 async def _has(coro, item) -> bool:

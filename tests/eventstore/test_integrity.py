@@ -130,6 +130,62 @@ async def test_verify_detects_two_swapped_rows(store, db_url):
     assert not res.ok and res.first_bad_position == 3
 
 
+def _rehash(r, *, prev_hash: str, data_json: str) -> str:
+    """The hash a forger computes for row ``r`` with new content (same formula as the store)."""
+    return event_hash(r.position, r.stream_id, r.stream_type, r.version,
+                      str(r.event_id), r.type, r.schema_version,
+                      iso_utc(r.recorded_at), prev_hash, data_json, r.metadata_json)  # fmt: skip
+
+
+def forge_one_row(position: int, *, data: dict | None = None, prev_hash: str | None = None):
+    """Edit one row and recompute THAT row's own hash, leaving every other row alone.
+
+    The forged row is self-consistent (its hash matches its content), so only the next
+    row's ``prev_hash`` link can expose it.
+    """
+
+    async def forge(c):
+        r = (await c.execute(sa.select(E).where(E.c.position == position))).one()
+        data_json = canonical_json(data) if data is not None else r.data_json
+        prev = prev_hash if prev_hash is not None else r.prev_hash
+        h = _rehash(r, prev_hash=prev, data_json=data_json)
+        await c.execute(
+            E.update()
+            .where(E.c.position == position)
+            .values(data_json=data_json, prev_hash=prev, hash=h)
+        )
+
+    return forge
+
+
+async def test_a_forged_row_with_its_own_hash_recomputed_breaks_the_next_link(store, db_url):
+    """Issue 17 point 1: the forged row passes its own hash check; verify must still
+    refuse the log, at the next position, because that row no longer links to it."""
+    await fill(store)
+    async with Tamper(db_url) as t:
+        await t.run(forge_one_row(5, data={"amount_yen": 9_999_999, "note": "改定4"}))
+        rows = await t.rows()
+        forged = rows[4]
+        assert forged.data["amount_yen"] == 9_999_999
+        assert forged.hash == _rehash(forged, prev_hash=forged.prev_hash,
+                                      data_json=forged.data_json)  # fmt: skip
+    res = await store.verify(batch_size=3)  # 5 and 6 straddle a batch boundary
+    assert not res.ok
+    assert res.first_bad_position == 6 and "prev_hash" in res.reason
+    assert (res.count, res.head_position) == (5, 5)
+
+
+async def test_a_row_relinked_to_a_forged_predecessor_hash_is_caught_at_that_row(store, db_url):
+    """A row whose prev_hash is rewritten (and its own hash recomputed to match) claims a
+    predecessor that never existed: verify reports that very row."""
+    await fill(store)
+    async with Tamper(db_url) as t:
+        await t.run(forge_one_row(4, prev_hash="0" * 64))
+    res = await store.verify()
+    assert not res.ok
+    assert res.first_bad_position == 4 and "prev_hash" in res.reason
+
+
 async def test_rewritten_chain_passes_verify_but_fails_the_signed_checkpoint(store, db_url):
     await fill(store)
     cp = await store.checkpoint()

@@ -9,7 +9,7 @@ import pytest
 from domain.appointment import check_appointment, check_dispatch_term
 from domain.assessments import assess_appointment
 from domain.errors import RuleViolation
-from domain.pledges import PledgeItem, ensure_pledges_signed, label_ja, required_pledges
+from domain.pledges import PledgeItem, label_ja, required_pledges
 from domain.readiness import READINESS_CHECKS, applicable_items
 from tests.unit.contract_examples import APPOINTMENT_IN
 
@@ -203,15 +203,6 @@ def test_R_PLEDGE_2_specific_fixed_term_gets_a_warning_only():
                                   pledges=[]))
     assert out["valid"] is True
     assert "R-PLEDGE-2" in [w["code"] for w in out["warnings"]]
-
-
-def test_R_PLEDGE_3_appointment_is_blocked_while_a_required_pledge_is_unsigned():
-    with pytest.raises(RuleViolation) as err:
-        ensure_pledges_signed("special_part_time", True, True, BASE4)
-    assert err.value.code == "R-PLEDGE-3" and err.value.field == "pledges_signed"
-    assert "bid_restriction_cooperation" in err.value.message
-    ensure_pledges_signed("special_part_time", True, True, ALL8)  # all signed: no error
-    ensure_pledges_signed("specific_fixed_term", True, True, [])  # none required
 
 
 def test_R_PLEDGE_labels_are_japanese():

@@ -61,6 +61,7 @@ from domain.events import (
     RoleApproved,
     RoleDefined,
 )
+from domain.readiness import readiness_check
 from domain.screening import (
     InterviewRecommendation,
     InterviewRecord,
@@ -485,6 +486,19 @@ def test_R_PLEDGE_3_appointment_before_the_required_pledges_is_refused():
     }
 
 
+def test_R_PLEDGE_3_every_R_PLEDGE_1_item_signed_is_not_enough_when_R_PLEDGE_2_applies():
+    c = Campaign().posted().with_application("a1").closed_posting().shortlisted("a1").accepted("a1")
+    required = c.state.applications["a1"].pledges.required
+    base = tuple(p.item for p in required if p.rule == "R-PLEDGE-1")
+    extra = [p.item for p in required if p.rule == "R-PLEDGE-2"]
+    assert base and extra  # for-profit employer advising on procurement: both sets apply
+    c.do(SignPledge(actor=OFFICER, application_id="a1", items=base, signed_on=date(2024, 5, 2)))
+    appoint = Appoint(actor=APPROVER, application_id="a1", appointment_id="ap1")
+    err = refused(c, appoint, "R-PLEDGE-3")
+    assert all(item in err.message for item in extra)
+    assert not any(item in err.message for item in base)
+
+
 def test_R_PLEDGE_3_unsigned_pledges_expire_and_the_offer_lapses():
     c = Campaign().posted().with_application("a1").closed_posting().shortlisted("a1").accepted("a1")
     deadline = c.state.applications["a1"].pledges.deadline
@@ -680,9 +694,21 @@ def test_readiness_items_before_appointment_are_carried_into_it():
     c.all_pledges_signed("a1")
     (e,) = c.do(Appoint(actor=APPROVER, application_id="a1", appointment_id="ap1"))
     assert e.readiness_confirmed == (1, 2, 3, 4, 5)
-    assert [w.message for w in e.warnings if w.code == "R-READY"] == [
-        w.message for w in e.warnings if "item 6" in w.message
-    ]
+    # items 1-5 confirmed: exactly one R-READY warning is left, for item 6 (activity review)
+    (ready,) = [w for w in e.warnings if w.code == "R-READY"]
+    assert readiness_check(6).text_ja in ready.message
+    assert not any(readiness_check(n).text_ja in ready.message for n in (1, 2, 3, 4, 5))
+
+
+def test_appointing_with_no_readiness_item_confirmed_warns_once_per_applicable_item():
+    c = Campaign().posted().with_application("a1").closed_posting().shortlisted("a1").accepted("a1")
+    c.all_pledges_signed("a1")
+    (e,) = c.do(Appoint(actor=APPROVER, application_id="a1", appointment_id="ap1"))
+    ready = [w.message for w in e.warnings if w.code == "R-READY"]
+    # the appointee belongs to a company, so item 5 applies too: six warnings, in item order
+    assert len(ready) == 6
+    for n, message in zip(range(1, 7), ready, strict=True):
+        assert readiness_check(n).text_ja in message
 
 
 def test_decide_needs_an_aware_now():
