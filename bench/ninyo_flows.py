@@ -32,7 +32,7 @@ from api.main import build_store_kwargs, create_app
 from bench.pgdb import create_database, drop_database
 from bench.scenario import APPROVER, OFFICER, Plan, municipality
 from bench.sizes import Sizes
-from bench.stats import Figure, Timer
+from bench.stats import Figure, Timer, percentile_figures
 from bench.targets import FULL_COUNTRY
 from domain.fiscal import fiscal_year_of
 from ninyo.settings import Settings
@@ -343,8 +343,6 @@ async def national_year(client: Client, s: Sizes) -> dict:
 
 
 async def run(client: Client, address: str, s: Sizes, out: dict, notes: list[str]) -> None:
-    from bench.temporal_bench import percentile_figures
-
     parts: dict[str, float] = {}
     t0 = time.perf_counter()
 

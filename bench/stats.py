@@ -64,6 +64,14 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def percentile_figures(samples: list[float], reps: int) -> tuple[Figure, Figure]:
+    """p50 and p95 per repetition (the samples split evenly), as figures in ms."""
+    k = max(1, len(samples) // reps)
+    parts = [samples[i * k : (i + 1) * k] for i in range(reps)]
+    return (Figure([percentile(p, 50) for p in parts], unit="ms"),
+            Figure([percentile(p, 95) for p in parts], unit="ms"))
+
+
 async def rates(peers: dict[str, Rep], reps: int, warmup: int = 1) -> dict[str, Figure]:
     """Events per second of several peers, their repetitions interleaved (peer A, B, C, A,
     B, C, ...) so that load from elsewhere on the machine falls on all of them alike."""

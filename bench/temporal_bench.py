@@ -6,20 +6,8 @@ from __future__ import annotations
 import time
 
 from bench.sizes import Sizes
-from bench.stats import Figure, percentile
+from bench.stats import percentile_figures
 from bench.temporal_env import dev_server, update_rtt
-
-
-def _split(samples: list[float], reps: int) -> list[list[float]]:
-    k = max(1, len(samples) // reps)
-    return [samples[i * k:(i + 1) * k] for i in range(reps)]
-
-
-def percentile_figures(samples: list[float], reps: int) -> tuple[Figure, Figure]:
-    """p50 and p95 per repetition (the samples split evenly), as figures in ms."""
-    parts = _split(samples, reps)
-    return (Figure([percentile(p, 50) for p in parts], unit="ms"),
-            Figure([percentile(p, 95) for p in parts], unit="ms"))
 
 
 async def run_temporal(s: Sizes, notes: list[str]) -> dict:
