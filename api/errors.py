@@ -5,6 +5,11 @@
 - bad / missing token                                    -> 401 ``unauthenticated``
 - role may not do this                                   -> 403 ``forbidden``
 - unknown object, or another municipality's              -> 404 ``not_found``
+
+``message`` is the Japanese sentence of the code from the catalogue (``domain.i18n``), with
+the specifics; ``message_en`` keeps the English for logs and developers; ``label`` names the
+rule in Japanese. A 422 lists every bad field at once in ``errors``
+(``[{"field", "code", "message", "message_en"}]``), not only the first.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.auth import AuthError, Forbidden, NotFound
+from domain import i18n
 from domain.errors import RuleViolation
 from ninyo.logging import get_logger
 
@@ -28,21 +34,35 @@ INVALID_INPUT = "invalid_input"
 class ApiError(Exception):
     """An HTTP refusal with a machine-readable code."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 errors: list[dict] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.errors = errors
 
 
-def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict:
-    return {"error": {"code": code, "message": message, "field": field, **extra}}
+def error_body(code: str, message: str, field: str | None = None,
+               params: dict | None = None, **extra: Any) -> dict:
+    """The error shape, in Japanese (``domain.i18n.error``), ``message_en`` beside it."""
+    return {"error": {**i18n.error(code, message, field, params), **extra}}
 
 
 def _json(status: int, code: str, message: str, field: str | None = None,
-          headers: dict | None = None) -> JSONResponse:
-    return JSONResponse(error_body(code, message, field), status_code=status, headers=headers)
+          headers: dict | None = None, **extra: Any) -> JSONResponse:
+    return JSONResponse(error_body(code, message, field, **extra), status_code=status,
+                        headers=headers)
+
+
+def invalid_input(errors: list[dict]) -> ApiError:
+    """One 422 naming every bad field (``errors``: field path, code, message each)."""
+    items = i18n.field_errors(errors, field_of)
+    first = items[0]
+    en = "; ".join(f"{i['field']}: {i['message_en']}" if i["field"] else i["message_en"]
+                   for i in items)
+    return ApiError(422, INVALID_INPUT, en, first["field"], errors=items)
 
 
 def rule_violation_status(exc: RuleViolation) -> int:
@@ -57,29 +77,22 @@ def field_of(loc: tuple | list) -> str | None:
     return ".".join(parts) or None
 
 
-def validation_message(errors: list[dict]) -> tuple[str, str | None]:
-    first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
-    field = field_of(first.get("loc", ()))
-    msg = first.get("msg", "invalid")
-    return (f"{field}: {msg}" if field else msg), field
-
-
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
     @app.exception_handler(RuleViolation)
     async def _rule(_: Request, exc: RuleViolation) -> JSONResponse:
-        return _json(rule_violation_status(exc), exc.code, exc.message, exc.field)
+        return _json(rule_violation_status(exc), exc.code, exc.message, exc.field,
+                     params=getattr(exc, "params", None))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = list(exc.errors())
-        message, field = validation_message(errors)
-        return _json(422, INVALID_INPUT, message, field)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return await _api(request, invalid_input(list(exc.errors())))
 
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return _json(exc.status, exc.code, exc.message, exc.field)
+        params = {"errors": exc.errors} if exc.errors is not None else None
+        return _json(exc.status, exc.code, exc.message, exc.field, params=params)
 
     @app.exception_handler(AuthError)
     async def _auth(_: Request, exc: AuthError) -> JSONResponse:

@@ -36,8 +36,11 @@ def _emit(stream: Any, doc: dict) -> None:
     stream.flush()
 
 
-def _fail(code: str, message: str, field: str | None = None) -> typer.Exit:
-    _emit(sys.stderr, {"error": {"code": code, "message": message, "field": field}})
+def _fail(code: str, message: str, field: str | None = None,
+          params: dict | None = None) -> typer.Exit:
+    from domain import i18n
+
+    _emit(sys.stderr, {"error": i18n.error(code, message, field, params)})
     return typer.Exit(code=2)
 
 
@@ -52,7 +55,7 @@ def _read(file: str) -> Any:
     try:
         return decode_document(raw)
     except RuleViolation as v:
-        raise _fail(v.code, v.message, v.field) from None
+        raise _fail(v.code, v.message, v.field, v.params) from None
 
 
 def _policy(directory: Path | None):
@@ -86,7 +89,7 @@ def _run(assessor: Callable[..., dict], file: str, policy_dir: Path | None) -> N
     try:
         result = assessor(doc, policy)
     except RuleViolation as exc:
-        raise _fail(exc.code, exc.message, exc.field) from None
+        raise _fail(exc.code, exc.message, exc.field, exc.params) from None
     _emit(sys.stdout, result)
 
 

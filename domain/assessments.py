@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from domain import bid_restriction, subsidy
+from domain import bid_restriction, i18n, subsidy
 from domain.appointment import Appointee, Duty, check_appointment
 from domain.bid_restriction import BidCase
 from domain.errors import RuleViolation
@@ -83,13 +83,13 @@ def parse(model: type[M], doc: Any) -> M:
     try:
         text = json.dumps(doc, default=_json_default, ensure_ascii=False)
         return model.model_validate_json(text, strict=True)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = _path(tuple(err["loc"]))
-        more = exc.error_count() - 1
+    except ValidationError as exc:  # every bad field at once, in ``params["errors"]``
+        items = i18n.field_errors(list(exc.errors()), _path)
+        field = items[0]["field"]
+        more = len(items) - 1
         tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else ""
-        raise RuleViolation("invalid_input", f"{field or 'input'}: {err['msg']}{tail}",
-                            field=field) from None
+        raise RuleViolation("invalid_input", f"{field or 'input'}: {items[0]['message_en']}{tail}",
+                            field=field, params={"errors": items}) from None
     except (TypeError, ValueError) as exc:
         raise RuleViolation("invalid_input", f"not JSON-shaped: {exc}", field=None) from None
     except RecursionError:

@@ -18,7 +18,9 @@ next to each code), the CLI, the documents and the screens.
 from __future__ import annotations
 
 import json
+import re
 import string
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
@@ -63,6 +65,7 @@ def _render(template: str, params: dict[str, Any]) -> str:
     text = _FORMATTER.vformat(
         template, (), _Params({k: v for k, v in params.items() if v is not None})
     )
+    text = text.replace("（）", "").replace("()", "")
     return " ".join(text.split()).replace("。 ", "。").strip()
 
 
@@ -90,6 +93,61 @@ def label(kind: str, code: object) -> str:
     """The Japanese label of ``code`` (an enum member or its value) of ``kind``."""
     key = str(getattr(code, "value", code))
     return labels().get(kind, {}).get(key, key)
+
+
+# ---------------------------------------------------------------- error documents
+
+_JA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def field_errors(errors: list[dict], path: Callable[[Any], str | None]) -> list[dict]:
+    """Every pydantic error as ``{"field", "code", "message", "message_en"}``, all at once.
+
+    ``code`` is pydantic's error type (``missing``, ``extra_forbidden``, ...), ``message``
+    its Japanese from the catalogue's ``validation`` table.
+    """
+    table = _load("messages_ja.json")["validation"]
+    out = []
+    for err in errors:
+        kind = str(err.get("type", "value_error"))
+        msg = str(err.get("msg", "invalid"))
+        ja = table.get(kind, table["value_error"])
+        if kind == "value_error" and msg.removeprefix("Value error, ") != msg:
+            ja = f"{ja}: {msg.removeprefix('Value error, ')}"
+        out.append({"field": path(tuple(err.get("loc", ()))), "code": kind, "message": ja,
+                    "message_en": msg})
+    return out or [{"field": None, "code": "value_error", "message": table["value_error"],
+                    "message_en": "invalid input"}]
+
+
+def error(
+    code: str, message: str, field: str | None = None, params: dict | None = None
+) -> dict[str, Any]:
+    """The inner error document every door answers with, in Japanese first.
+
+    ``{"code", "message" (Japanese: the catalogue's sentence with the specifics),
+    "message_en" (what the raiser said), "field", "label" (rules), "errors" (a list of
+    field errors, when the refusal names several)}``. A raiser's message that is already
+    Japanese is the detail of the Japanese sentence.
+    """
+    params = dict(params or {})
+    errors = params.pop("errors", None)
+    if errors:
+        params.setdefault("detail", "、".join(
+            f"{e['field']}: {e['message']}" if e.get("field") else e["message"] for e in errors))
+    elif message and _JA.search(message):
+        params.setdefault("detail", message)
+    ja = message_ja = message
+    if has_message(code):
+        ja = _render(messages()[code]["ja"], params)
+    if field and field not in ja:
+        ja = f"{ja}（項目: {field}）"
+    body: dict[str, Any] = {"code": code, "message": ja, "message_en": message_ja, "field": field}
+    if code.startswith("R-"):
+        body["label"] = label("rule", code)
+    if errors:
+        body["errors"] = errors
+    return body
 
 
 # ---------------------------------------------------------------- dates, times, money

@@ -95,46 +95,57 @@ class ApplicantProfile(Frozen):
 COI_LOOKBACK_YEARS = 10
 
 
-def validate_declaration(
+def declaration_problems(
     decl: ConflictOfInterestDeclaration, field: str = "conflict_of_interest"
-) -> None:
-    """R-SCR-4: complete declaration: employers now and of the past 10 years with dates,
-    side jobs, and the corporate group of every company named."""
+) -> list[dict[str, str]]:
+    """Every R-SCR-4 gap of the declaration, each ``{"field", "code", "message", "message_en"}``
+    (Japanese ``message``): employers now and of the past 10 years with dates, side jobs,
+    and the corporate group of every company named."""
+    out: list[dict[str, str]] = []
+
+    def gap(path: str, ja: str, en: str) -> None:
+        out.append({"field": f"{field}.{path}", "code": "R-SCR-4", "message": ja, "message_en": en})
+
     for i, e in enumerate(decl.current_employers):
         if e.from_date is None:
-            raise RuleViolation(
-                "R-SCR-4",
+            gap(
+                f"current_employers.{i}.from_date",
+                f"現在の勤務先{i + 1}: 開始日がありません",
                 f"current employer {i + 1}: start date missing",
-                f"{field}.current_employers.{i}.from_date",
             )
         if e.to_date is not None and e.to_date < decl.declared_on:
-            raise RuleViolation(
-                "R-SCR-4",
+            gap(
+                f"current_employers.{i}.to_date",
+                f"現在の勤務先{i + 1}は申告日より前に終わっています（過去の勤務先として記載してください）",
                 f"current employer {i + 1} ended before the declaration: list it as a past employer",
-                f"{field}.current_employers.{i}.to_date",
             )
     for i, e in enumerate(decl.past_employers):
         if e.from_date is None or e.to_date is None:
-            raise RuleViolation(
-                "R-SCR-4",
+            gap(
+                f"past_employers.{i}",
+                f"過去の勤務先{i + 1}: 過去{COI_LOOKBACK_YEARS}年の勤務先は開始日と終了日の両方が必要です",
                 f"past employer {i + 1}: employments of the past {COI_LOOKBACK_YEARS} years need both dates",
-                f"{field}.past_employers.{i}",
             )
-        if e.to_date < e.from_date:
-            raise RuleViolation(
-                "R-SCR-4",
+        elif e.to_date < e.from_date:
+            gap(
+                f"past_employers.{i}.to_date",
+                f"過去の勤務先{i + 1}: 終了日が開始日より前です",
                 f"past employer {i + 1}: ends before it starts",
-                f"{field}.past_employers.{i}.to_date",
             )
     for i, e in enumerate(decl.side_jobs):
         if e.from_date is None:
-            raise RuleViolation(
-                "R-SCR-4",
+            gap(
+                f"side_jobs.{i}.from_date",
+                f"兼業先{i + 1}: 開始日がありません",
                 f"side job {i + 1}: start date missing",
-                f"{field}.side_jobs.{i}.from_date",
             )
     in_groups = {g.parent for g in decl.groups if g.parent} | {
         m for g in decl.groups for m in g.members
+    }
+    names_ja = {
+        "current_employers": "現在の勤務先",
+        "past_employers": "過去の勤務先",
+        "side_jobs": "兼業先",
     }
     for name, items in (
         ("current_employers", decl.current_employers),
@@ -143,12 +154,28 @@ def validate_declaration(
     ):
         for i, e in enumerate(items):
             if e.company not in in_groups:
-                raise RuleViolation(
-                    "R-SCR-4",
+                gap(
+                    f"{name}.{i}.company",
+                    f"{names_ja[name]}{i + 1}（{e.company}）の企業グループ（親会社・子会社・連結会社）が"
+                    "申告されていません（グループがなければその会社だけのグループを申告してください）",
                     f"the corporate group (parent, subsidiaries, consolidated companies) of "
-                    f"{name.replace('_', ' ')} {i + 1} is not declared (declare a group with the company alone if it has none)",
-                    f"{field}.{name}.{i}.company",
+                    f"{name.replace('_', ' ')} {i + 1} is not declared (declare a group with the "
+                    "company alone if it has none)",
                 )
+    return out
+
+
+def validate_declaration(
+    decl: ConflictOfInterestDeclaration, field: str = "conflict_of_interest"
+) -> None:
+    """R-SCR-4: one refusal naming every gap of the declaration at once (issue 11 point 6)."""
+    problems = declaration_problems(decl, field)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise RuleViolation(
+            "R-SCR-4", first["message_en"] + more, first["field"], params={"errors": problems}
+        )
 
 
 # ---------------------------------------------------------------- R-SCR-1

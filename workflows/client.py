@@ -49,5 +49,6 @@ def rule_violation(err: BaseException) -> RuleViolation | None:
     cause = getattr(err, "cause", None) or err
     if isinstance(cause, ApplicationError) and cause.type == "RuleViolation":
         d = cause.details[0] if cause.details else {}
-        return RuleViolation(d.get("code", "UNKNOWN"), d.get("message", cause.message), d.get("field"))
+        return RuleViolation(d.get("code", "UNKNOWN"), d.get("message", cause.message), d.get("field"),
+                             d.get("params"))
     return None

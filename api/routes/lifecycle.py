@@ -42,7 +42,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.auth import Principal, Role
 from api.deps import ClientDep, StoreDep, allow
-from api.errors import ApiError, field_of
+from api.errors import ApiError, invalid_input
 from api.schemas import LIVE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS
 from domain import commands as c
 from workflows import ids
@@ -153,10 +153,8 @@ def build_command(command: type[c.Command], principal: Principal, data: dict[str
         return command.model_validate({
             **data, **ids_, "actor": {"id": principal.sub, "role": principal.role.value},
         })
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = field_of(err["loc"])
-        raise ApiError(422, "invalid_input", f"{field}: {err['msg']}", field) from None
+    except ValidationError as exc:  # every bad field at once (issue 11 point 6)
+        raise invalid_input(list(exc.errors())) from None
 
 
 # ---------------------------------------------------------------- Temporal calls

@@ -76,3 +76,18 @@ async def test_unreadable_json_is_422_with_the_contract_error_not_a_crash(http, 
                         headers={**tokens("hr_officer"), "content-type": "application/json"})
     assert r.status_code == 422
     assert r.json()["error"]["code"] == "invalid_input"
+
+
+async def test_422_lists_every_bad_field_at_once_in_japanese(http, tokens):
+    """Issue 11 point 6: one answer names every bad field (path + code), not the first."""
+    doc = {"municipality": {"name": "", "kind": "metropolis", "prefecture": "福島県",
+                            "population": -1},
+           "fiscal_year": "2023", "advisors": [], "recruitment_costs": [], "extra": 1}
+    r = await http.post("/assessments/subsidy", json=doc, headers=tokens("hr_officer"))
+    assert r.status_code == 422
+    err = r.json()["error"]
+    fields = {(e["field"], e["code"]) for e in err["errors"]}
+    assert {"municipality.name", "municipality.kind", "municipality.population", "fiscal_year",
+            "extra"} <= {f for f, _ in fields}
+    assert ("extra", "extra_forbidden") in fields
+    assert "入力に誤りがあります" in err["message"] and "municipality.kind" in err["message"]

@@ -205,3 +205,27 @@ def test_R_SCR_4_side_jobs_with_their_groups_are_accepted():
         ),
     )
     validate_declaration(d)
+
+
+def test_R_SCR_4_every_gap_of_the_declaration_in_one_refusal():
+    """Issue 11 point 6: one answer lists every gap (it took six requests before)."""
+    d = declaration(
+        current_employers=(Employment(company="Example Systems K.K."),),
+        past_employers=(Employment(company="Old Corp", from_date=date(2010, 4, 1)),),
+        side_jobs=(Employment(company="Side LLC"),),
+        groups=(),
+    )
+    with pytest.raises(RuleViolation) as err:
+        validate_declaration(d)
+    fields = [e["field"] for e in err.value.params["errors"]]
+    assert fields == [
+        "conflict_of_interest.current_employers.0.from_date",
+        "conflict_of_interest.past_employers.0",
+        "conflict_of_interest.side_jobs.0.from_date",
+        "conflict_of_interest.current_employers.0.company",
+        "conflict_of_interest.past_employers.0.company",
+        "conflict_of_interest.side_jobs.0.company",
+    ]
+    assert all(e["code"] == "R-SCR-4" for e in err.value.params["errors"])
+    assert err.value.field == fields[0]
+    assert "企業グループ" in err.value.params["errors"][3]["message"]

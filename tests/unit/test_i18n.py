@@ -26,7 +26,9 @@ from domain.values import AppointmentForm, MunicipalityKind
 
 ROOT = Path(__file__).resolve().parents[2]
 _CODE = re.compile(r"""["']((?:R|STATE|AUTH)-[A-Z0-9]+(?:-[A-Z0-9]+)*)["']""")
-_API_CODE = re.compile(r"""(?:ApiError|_json)\(\s*\d{3},\s*["']([a-z_]+)["']""")
+_API_CODE = re.compile(
+    r"""(?:(?:ApiError|_json)\(\s*\d{3},|(?:error_body|_fail)\()\s*["']([a-z_]+)["']"""
+)
 _JA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
