@@ -14,21 +14,21 @@ from datetime import datetime
 from typing import Any
 
 from api.errors import ApiError
+from domain import streams
 
 RULE_CODE = re.compile(r"\bR-[A-Z]+(?:-[A-Z0-9]+)*\b")
-STREAM_KINDS = ("recruitment", "application", "appointment", "subsidy")
 
 
 def municipality_of(stream_id: str) -> str:
     """``recruitment:073024:c1`` -> ``073024``; a malformed id answers 422."""
-    parts = stream_id.split(":")
-    if len(parts) < 3 or parts[0] not in STREAM_KINDS or not re.fullmatch(r"\d{6}", parts[1]):
+    code = streams.municipality_of(stream_id)
+    if code is None or not streams.MUNICIPALITY_CODE.fullmatch(code):
         raise ApiError(
             422, "invalid_input",
             "stream_id: expected {recruitment|application|appointment|subsidy}:{6-digit code}:...",
             "stream_id",
         )
-    return parts[1]
+    return code
 
 
 def rule_codes(value: Any) -> list[str]:
@@ -81,10 +81,10 @@ async def stream_history(store: Any, stream_id: str) -> dict[str, Any]:
 
 async def _campaign_events(store: Any, stream_id: str, instant: datetime | None) -> list:
     """A campaign's stream plus its applications' streams, in global position order."""
-    _, m, campaign = stream_id.split(":", 2)
+    sid = streams.parse(stream_id)
     own = await store.read_category(stream_id, as_of=instant)
     own = [e for e in own if e.stream_id == stream_id]
-    apps_prefix = f"application:{m}:{campaign}:"
+    apps_prefix = streams.applications_of(sid.municipality_code, sid.key)
     apps = await store.read_category(apps_prefix, as_of=instant)
     return sorted([*own, *apps], key=lambda e: e.position)
 
@@ -111,8 +111,8 @@ def _jsonable(value: Any) -> Any:
 
 async def state_as_of(store: Any, stream_id: str, instant: datetime) -> dict[str, Any]:
     """Replay a recruitment's or an appointment's state as it was at ``instant``."""
-    kind = stream_id.split(":", 1)[0]
-    if kind not in ("recruitment", "appointment") or len(stream_id.split(":")) != 3:
+    kind = streams.kind_of(stream_id)
+    if kind not in ("recruitment", "appointment") or not streams.is_stream(stream_id):
         raise ApiError(
             422, "invalid_input",
             "stream_id: as-of replays recruitment:{m}:{campaign} or appointment:{m}:{id}",
@@ -155,9 +155,9 @@ async def export_appointment(
     appointed = next((e for e in events if e.type == "Appointed"), None)
     if appointed is not None:
         campaign, application = appointed.data.get("campaign_id"), appointed.data.get("application_id")
-        for origin_stream in (f"recruitment:{m}:{campaign}",
-                              f"application:{m}:{campaign}:{application}"):
-            step(f"reading {origin_stream.split(':', 1)[0]}")
+        for origin_stream in (streams.campaign(m, campaign),
+                              streams.application(m, campaign, application)):
+            step(f"reading {streams.kind_of(origin_stream)}")
             recorded = await store.read_stream(origin_stream)
             origin.append({"stream_id": origin_stream,
                            "events": [history_entry(e) for e in recorded]})

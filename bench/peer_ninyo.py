@@ -73,7 +73,9 @@ class NinyoPeer:
 
     def new_stream(self) -> str:
         self._streams += 1
-        return f"recruitment:131016:bench-{self._streams}-{uuid.uuid4().hex[:6]}"
+        from domain import streams
+
+        return streams.campaign("131016", f"bench-{self._streams}-{uuid.uuid4().hex[:6]}")
 
     @staticmethod
     def events(start: int, count: int) -> list:

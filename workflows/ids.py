@@ -1,4 +1,5 @@
 """Workflow ids = stream ids (docs/interfaces.md): one workflow writes exactly its streams.
+They are built in ``domain.streams``; these are the names the workflow layer has used.
 
 Starting a second workflow with the same id is refused by Temporal, so a campaign, an
 appointment and a municipality's yearly claim each run once.
@@ -6,18 +7,9 @@ appointment and a municipality's yearly claim each run once.
 
 from __future__ import annotations
 
+from domain import streams
 
-def campaign_id(municipality_code: str, campaign: str) -> str:
-    return f"recruitment:{municipality_code}:{campaign}"
-
-
-def application_stream(municipality_code: str, campaign: str, application_id: str) -> str:
-    return f"application:{municipality_code}:{campaign}:{application_id}"
-
-
-def appointment_id(municipality_code: str, appointment: str) -> str:
-    return f"appointment:{municipality_code}:{appointment}"
-
-
-def claim_id(municipality_code: str, fiscal_year: int) -> str:
-    return f"subsidy:{municipality_code}:{fiscal_year}"
+campaign_id = streams.campaign
+application_stream = streams.application
+appointment_id = streams.appointment
+claim_id = streams.claim

@@ -28,6 +28,7 @@ from api.schemas import (
     VerifyResponse,
     error_responses,
 )
+from domain import streams
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -111,7 +112,7 @@ async def export(
     format: Annotated[Literal["json", "html"], Query()] = "json",
 ):
     """An appointment's complete history as JSON or as a readable HTML report (日本語)."""
-    stream_id = f"appointment:{municipality}:{appointment_id}"
+    stream_id = streams.appointment(municipality, appointment_id)
     report = await audit_views.export_appointment(store, stream_id)
     if format == "html":
         return HTMLResponse(audit_views.render_html(report))
