@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import logging
 import os
 import signal
@@ -144,59 +145,106 @@ def _worker_env(dev, pg_url: str, tq: str) -> dict[str, str]:
     }
 
 
-def _spawn(env: dict[str, str], log: Path) -> subprocess.Popen:
+def _spawn(env: dict[str, str], log: Path, module: str = "worker") -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "worker"], cwd=REPO, env=env,
+        [sys.executable, "-m", module], cwd=REPO, env=env,
         stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )
 
 
-async def test_worker_killed_mid_campaign_campaign_completes_each_event_once(
-    dev, pg_db, pg_store, tmp_path
+@contextlib.asynccontextmanager
+async def crash_signal():
+    """A listener the crash worker calls when it holds the append (see crash_worker.py):
+    yields (port, a future of the line it sends)."""
+    said: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    held: list[asyncio.StreamWriter] = []
+
+    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # keep the connection open: the worker waits on it
+        line = await reader.readline()
+        if not said.done():
+            said.set_result(line.decode().strip())
+
+    server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1], said
+    finally:
+        for w in held:
+            w.close()
+        server.close()
+        await server.wait_closed()
+
+
+async def _a2_received(store, code: str, campaign_id: str) -> list:
+    return [e for e in await campaign_events(store, code, campaign_id)
+            if e.type == "ApplicationReceived" and e.data.get("application_id") == "a2"]
+
+
+@pytest.mark.parametrize("when, code", [("before", "074061"), ("after", "074062")])
+async def test_worker_killed_mid_command_campaign_completes_each_event_once(
+    dev, pg_db, pg_store, tmp_path, when, code
 ):
+    """Issue 17 point 6: the worker holds the append of the 'receive a2' command (before
+    the events reach the store, or after they are committed but before the activity
+    reports it) and tells the test, which SIGKILLs it right then. A fresh worker finishes
+    the command: the event is stored exactly once, the chain verifies, the campaign goes on."""
     tq = f"crash-{uuid.uuid4().hex[:6]}"
     env = _worker_env(dev, pg_db, tq)
     log = tmp_path / "worker.log"
-    first = _spawn(env, log)
     second = None
-    try:
-        now = await dev.get_current_time()
-        sc = Scenario(now, f"crash{tq[-6:]}", municipality("074061"))
-        h = await start_campaign(dev.client, CampaignInput(define=sc.define()), task_queue=tq)
-        for c in (sc.submit(), sc.approve(), sc.publish(now + timedelta(days=30)),
-                  sc.receive("a1")):
-            await cmd(h, c)
-        # SIGKILL the worker while the next command is in flight
-        pending = asyncio.create_task(cmd(h, sc.receive("a2")))
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=10)
-        second = _spawn(env, log)
-        await asyncio.wait_for(pending, timeout=60)
-        await cmd(h, ClosePosting(actor=OFFICER, reason=PostingCloseReason.closed_by_officer))
-        await offer_accepted(h, sc, "a1", now)
-        assert (await sign_all_and_appoint(h, sc, "a1")).stage == "appointed"
-        appointment = dev.client.get_workflow_handle("appointment:074061:ap1")
-        await appointment.execute_update("command", ConfirmReadinessItem(
-            actor=OFFICER, item=1, note="首長・職員で招へいの目的を共有"))  # waits for its first event
-        await appointment.terminate("test over")
-        await h.terminate("test over")  # it stays open for recruitment costs until FY end
-    finally:
-        for p in (first, second):
-            if p is not None and p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                p.wait(timeout=30)
+    async with crash_signal() as (port, held):
+        first = _spawn(
+            {**env, "NINYO_TEST_CRASH_PORT": str(port), "NINYO_TEST_CRASH_WHEN": when,
+             "NINYO_TEST_CRASH_EVENT": "ApplicationReceived",
+             "NINYO_TEST_CRASH_APPLICATION": "a2"},
+            log, "tests.workflows.crash_worker",
+        )  # fmt: skip
+        try:
+            now = await dev.get_current_time()
+            sc = Scenario(now, f"crash{tq[-6:]}", municipality(code))
+            h = await start_campaign(dev.client, CampaignInput(define=sc.define()), task_queue=tq)
+            for c in (sc.submit(), sc.approve(), sc.publish(now + timedelta(days=30)),
+                      sc.receive("a1")):
+                await cmd(h, c)
+            pending = asyncio.create_task(cmd(h, sc.receive("a2")))
+            line = await asyncio.wait_for(held, timeout=60)  # the worker is inside the append
+            assert line.startswith(when)
+            assert not pending.done()  # the command is in flight
+            # the kill lands before / after the commit, as the hook says
+            assert len(await _a2_received(pg_store, code, sc.campaign_id)) == (when == "after")
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=10)
+            second = _spawn(env, log)
+            result = await asyncio.wait_for(pending, timeout=60)
+            assert result is not None
+            await cmd(h, ClosePosting(actor=OFFICER, reason=PostingCloseReason.closed_by_officer))
+            await offer_accepted(h, sc, "a1", now)
+            assert (await sign_all_and_appoint(h, sc, "a1")).stage == "appointed"
+            appointment = dev.client.get_workflow_handle(f"appointment:{code}:ap1")
+            await appointment.execute_update("command", ConfirmReadinessItem(
+                actor=OFFICER, item=1, note="首長・職員で招へいの目的を共有"))  # fmt: skip
+            await appointment.terminate("test over")
+            await h.terminate("test over")  # it stays open for recruitment costs until FY end
+        finally:
+            for p in (first, second):
+                if p is not None and p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+                    p.wait(timeout=30)
+    assert first.returncode == -signal.SIGKILL
     assert second.returncode == 0, log.read_text()[-2000:]  # graceful shutdown on SIGTERM
     worker_log = log.read_text()
     assert "worker started" in worker_log
     assert NAME not in worker_log and EMAIL not in worker_log  # no personal data in logs
-    events = await campaign_events(pg_store, "074061", sc.campaign_id)
+    events = await campaign_events(pg_store, code, sc.campaign_id)
     assert types(events) == [
         "RoleDefined", "RoleSubmittedForApproval", "RoleApproved", "PostingPublished",
         "ApplicationReceived", "ApplicationReceived", "PostingClosed",
         "DocumentScreeningCompleted", "InterviewScheduled", "InterviewRecorded",
         "ApplicantShortlisted", "OfferApproved", "OfferMade", "OfferAccepted",
         "PledgeRequested", "PledgeSigned", "Appointed",
-    ]
+    ]  # fmt: skip
+    assert len(await _a2_received(pg_store, code, sc.campaign_id)) == 1  # not lost, not doubled
     assert len({e.event_id for e in events}) == len(events)
-    ap_events = await pg_store.read_stream("appointment:074061:ap1")
+    ap_events = await pg_store.read_stream(f"appointment:{code}:ap1")
     assert [e.type for e in ap_events] == ["Appointed", "ReadinessItemConfirmed"]
+    assert (await pg_store.verify()).ok
