@@ -1,69 +1,44 @@
-"""The posting in the standard recruitment format (標準募集様式, R-POST-2): Markdown and HTML.
-
-The fields and their Japanese labels come from the domain (``Posting.standard_format``);
-this module only lays them out. Rendering is pure; the activity wraps it so the workflow
-records the document's hash with PostingPublished.
+"""The posting in the standard recruitment format (標準募集様式, R-POST-2) when it is
+published: Markdown (the officer's mail), HTML and PDF from ``documents`` (Jinja2 +
+WeasyPrint), and the PDF's SHA-256 recorded in a ``DocumentIssued`` event of the
+document stream, so the PDF the officer publishes can be proven to be the one issued.
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
+from typing import Any
 
 from temporalio import activity
 
 from activities.models import RenderedDocument, RenderPostingInput
+from documents.kinds import posting_document, posting_markdown
+from documents.render import PDF
 from domain.posting import Posting
 
-FORM_JA = {
-    "specific_fixed_term": "特定任期付職員",
-    "special_part_time": "特別職非常勤職員",
-    "outsourcing": "業務委託",
-    "enterprise_dispatch": "地域活性化起業人",
-}
 
-
-def _text(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list | tuple):
-        return "、".join(_text(v) for v in value) or "—"
-    if isinstance(value, dict):
-        return "、".join(f"{k}: {_text(v)}" for k, v in value.items() if v is not None) or "—"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
-def posting_rows(posting: Posting) -> list[tuple[str, str]]:
-    rows = []
-    for label, value in posting.standard_format().items():
-        if label == "任用形態":
-            value = FORM_JA.get(str(value), value)
-        rows.append((label, _text(value)))
-    return rows
-
-
-def render_posting(req: RenderPostingInput) -> RenderedDocument:
+def render_posting(req: RenderPostingInput, *, pdf: bool = True) -> tuple[RenderedDocument, Any]:
     posting = Posting(role=req.role, details=req.details)
-    rows = posting_rows(posting)
-    m = req.details.municipality
-    title = f"{m.name} {req.role.title} 募集要項（標準募集様式）"
-    md = [f"# {title}", "", "| 項目 | 内容 |", "|---|---|"]
-    md += [f"| {k} | {v.replace('|', '｜')} |" for k, v in rows]
-    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    page = (
-        f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
-        f"<table>{body}</table></body></html>\n"
+    doc = posting_document(posting, pdf=pdf)
+    rendered = RenderedDocument(
+        markdown=posting_markdown(posting), html=doc.html,
+        sha256=doc.sha256(PDF) if pdf else doc.sha256("text/html"),
     )
-    markdown = "\n".join(md) + "\n"
-    return RenderedDocument(
-        markdown=markdown, html=page, sha256=hashlib.sha256(markdown.encode()).hexdigest()
-    )
+    return rendered, doc
 
 
 class DocumentActivities:
+    def __init__(self, store: Any = None) -> None:
+        self._store = store
+
     @activity.defn(name="render_posting")
     async def render_posting(self, req: RenderPostingInput) -> RenderedDocument:
-        return render_posting(req)
+        rendered, doc = render_posting(req)
+        info = activity.info()
+        parts = info.workflow_id.split(":")
+        if self._store is not None and len(parts) == 3 and parts[0] == "recruitment":
+            from documents.sources import Subject, issue
+
+            # one event per distinct PDF: a retried activity or a re-post of the same
+            # posting is recorded once (the event id derives from the hash)
+            await issue(self._store, doc, Subject(parts[1], campaign=parts[2]), media_type=PDF)
+        return rendered

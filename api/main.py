@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.idempotency import IdempotencyMiddleware, IdempotencyStore
-from api.routes import assessments, audit, health, lifecycle
+from api.routes import assessments, audit, documents, health, lifecycle
 from ninyo.logging import configure_logging, get_logger
 from ninyo.settings import Settings, get_settings
 
@@ -94,6 +94,7 @@ def create_app(
     app.include_router(assessments.router)
     app.include_router(audit.router)
     app.include_router(lifecycle.router)
+    app.include_router(documents.router)
     _extend_openapi(app)
     return app
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import assess, audit, db, services, token
+from cli import assess, audit, db, doc, services, token
 
 app = typer.Typer(
     name="ninyo",
@@ -26,6 +26,7 @@ app.command("run")(services.run)
 app.command("worker")(services.worker)
 app.command("api")(services.api)
 app.command("demo")(services.demo)
+app.command("doc")(doc.doc)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -475,6 +475,25 @@ class SubsidyDecided(DomainEvent):
     decided_on: date
 
 
+# ============================================================== issued documents (document stream)
+
+
+class DocumentIssued(DomainEvent):
+    """A document (募集要項, 誓約書, letters, 辞令, 算定資料, 監査記録) was issued: its SHA-256,
+    so an auditor can prove the PDF or HTML in hand is the one issued. Written by the
+    documents service to ``document:{code}:{kind}:{subject}`` (no personal data: the
+    document itself is not stored, only its hash)."""
+
+    type: Literal["DocumentIssued"] = "DocumentIssued"
+    stream: ClassVar[str] = "document"
+    kind: str  # posting, pledge, offer, rejection, appointment_notice, subsidy, audit
+    subject: str  # the stream the document was rendered from
+    media_type: str  # application/pdf or text/html
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    source_position: int | None = None  # the last log position the document reflects
+    title: str = ""
+
+
 # ============================================================== registry
 
 EVENT_CLASSES: tuple[type[DomainEvent], ...] = (
@@ -514,6 +533,7 @@ EVENT_CLASSES: tuple[type[DomainEvent], ...] = (
     SubsidyClaimApproved,
     SubsidyClaimed,
     SubsidyDecided,
+    DocumentIssued,
 )
 
 # The one list above is the catalogue: the discriminated union and the type map follow from it.

@@ -22,7 +22,7 @@ def activities(*, store: Any, notifier: Any, client: Any = None) -> list[Callabl
 
     es = EventStoreActivities(store)
     nt = NotificationActivities(notifier)
-    docs = DocumentActivities()
+    docs = DocumentActivities(store)
     claims = ClaimActivities(client)
     return [
         es.append_events, es.read_stream, es.load_costs, nt.notify, docs.render_posting,

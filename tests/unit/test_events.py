@@ -32,6 +32,7 @@ from domain.events import (
     ApplicantRejected,
     ApplicationReceived,
     CostKind,
+    DocumentIssued,
     SubsidyAssessed,
     SubsidyClaimApproved,
     SubsidyClaimDrafted,
@@ -157,6 +158,10 @@ def every_kind_of_event() -> list:
         SubsidyClaimed(at=at, by="officer-1", claim_id="cl1", submitted_on=date(2025, 6, 1)),
         SubsidyDecided(
             at=at, by="officer-1", claim_id="cl1", granted_yen=150_000, decided_on=date(2026, 3, 1)
+        ),
+        DocumentIssued(
+            at=at, by="officer-1", kind="posting", subject="recruitment:062049:c1",
+            media_type="application/pdf", sha256="0" * 64,
         ),
     ]
     return events
