@@ -13,6 +13,7 @@ from temporalio import activity
 from activities.models import RenderedDocument, RenderPostingInput
 from documents.kinds import posting_document, posting_markdown
 from documents.render import PDF
+from domain import streams
 from domain.posting import Posting
 
 
@@ -33,12 +34,12 @@ class DocumentActivities:
     @activity.defn(name="render_posting")
     async def render_posting(self, req: RenderPostingInput) -> RenderedDocument:
         rendered, doc = render_posting(req)
-        info = activity.info()
-        parts = info.workflow_id.split(":")
-        if self._store is not None and len(parts) == 3 and parts[0] == "recruitment":
+        sid = streams.parse(activity.info().workflow_id)  # the campaign's stream id
+        if self._store is not None and sid.kind == "recruitment":
             from documents.sources import Subject, issue
 
             # one event per distinct PDF: a retried activity or a re-post of the same
             # posting is recorded once (the event id derives from the hash)
-            await issue(self._store, doc, Subject(parts[1], campaign=parts[2]), media_type=PDF)
+            subj = Subject(sid.municipality_code, campaign=sid.key)
+            await issue(self._store, doc, subj, media_type=PDF)
         return rendered

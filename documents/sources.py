@@ -16,6 +16,7 @@ from typing import Any
 
 from documents import ja, kinds
 from documents.render import PDF, Rendered, html_to_pdf
+from domain import streams
 from domain.events import DocumentIssued, event_payload, parse_event
 
 KINDS = ("posting", "pledge", "offer", "rejection", "appointment_notice", "subsidy", "audit")
@@ -38,20 +39,20 @@ class Subject:
     def stream(self) -> str:
         m = self.municipality
         if self.appointment:
-            return f"appointment:{m}:{self.appointment}"
+            return streams.appointment(m, self.appointment)
         if self.fiscal_year is not None:
-            return f"subsidy:{m}:{self.fiscal_year}"
+            return streams.claim(m, self.fiscal_year)
         if self.application:
-            return f"application:{m}:{self.campaign}:{self.application}"
-        return f"recruitment:{m}:{self.campaign}"
+            return streams.application(m, self.campaign or "", self.application)
+        return streams.campaign(m, self.campaign or "")
 
 
 async def campaign_log(store: Any, m: str, campaign: str) -> tuple[list, Any]:
     """The campaign stream and its applications' streams (position order), and the fold."""
     from domain.state import fold_recruitment
 
-    own = [e for e in await store.read_stream(f"recruitment:{m}:{campaign}")]
-    apps = await store.read_category(f"application:{m}:{campaign}:")
+    own = await store.read_stream(streams.campaign(m, campaign))
+    apps = await store.read_category(streams.applications_of(m, campaign))
     recorded = sorted([*own, *apps], key=lambda e: e.position)
     if not own:
         raise DocumentNotAvailable(f"no campaign recruitment:{m}:{campaign}")
@@ -90,7 +91,7 @@ async def _build(store: Any, kind: str, subj: Subject, *, pdf: bool = False,
     if kind == "subsidy":
         return await _subsidy(store, subj, pdf=pdf)
     if kind in ("appointment_notice",) or (kind == "pledge" and subj.appointment):
-        recorded = await store.read_stream(f"appointment:{m}:{subj.appointment}")
+        recorded = await store.read_stream(streams.appointment(m, subj.appointment or ""))
         first = next((e for e in recorded if e.type == "Appointed"), None)
         if first is None:
             raise DocumentNotAvailable(f"no appointment {subj.appointment!r}")
@@ -193,7 +194,7 @@ async def _subsidy(store: Any, subj: Subject, *, pdf: bool) -> tuple[Rendered, i
     m, fy = subj.municipality, subj.fiscal_year
     assert fy is not None
     municipality = None
-    for e in await store.read_category(f"appointment:{m}:"):
+    for e in await store.read_category(streams.appointments_of(m)):
         if e.type == "Appointed":
             municipality = parse_event(e.type, e.data, e.schema_version).municipality
             break
@@ -203,7 +204,7 @@ async def _subsidy(store: Any, subj: Subject, *, pdf: bool) -> tuple[Rendered, i
     document = subsidy_document(AssessYear(municipality=municipality, fiscal_year=fy, costs=costs),
                                 costs)
     assessment = assess_subsidy(document)
-    claim = await store.read_stream(f"subsidy:{m}:{fy}")
+    claim = await store.read_stream(streams.claim(m, fy))
     recorded = next((e for e in reversed(claim) if e.type == "SubsidyAssessed"), None)
     last = max([e.position for e in claim] or [0])
     issued_on = ja.jst_date(recorded.recorded_at) if recorded else date(fy + 1, 3, 31)

@@ -14,6 +14,7 @@ from documents.sources import Subject
 from domain.appointment_lifecycle import decide as decide_appointment
 from domain.commands import RecordCost
 from domain.events import CostKind, parse_event
+from domain.i18n import label
 from domain.state import fold_appointment
 from domain.values import AppointmentForm
 from tests.documents.conftest import M, pdf_text, write
@@ -28,12 +29,12 @@ def test_the_font_comes_from_a_wheel_not_the_system():
 async def test_R_POST_2_posting_has_every_standard_format_field(seeded):
     doc, _ = await sources.build(seeded.store, "posting", Subject(M, campaign="c1"))
     text = pdf_text(doc.pdf)
-    for label in ("団体名", "団体コード", "都道府県", "人口", "職名", "人材像", "業務内容",
+    for field in ("団体名", "団体コード", "都道府県", "人口", "職名", "人材像", "業務内容",
                   "関与するDXの取組", "任用形態", "勤務日数（月）", "リモート勤務", "副業・兼業",
                   "報酬", "任期", "必須要件", "歓迎要件", "選考方法", "応募締切", "募集経路",
                   "問合せ先"):
-        assert label in text, label
-        assert f"<th>{label}</th>" in doc.html, label
+        assert field in text, field
+        assert f"<th>{field}</th>" in doc.html, field
     assert "酒田市 CIO補佐官 募集要項" in text and "062049" in text
     assert "300,000円（月額）" in text  # not "300,000円/month"
     assert "令和6年7月1日から令和7年3月31日まで" in text
@@ -70,8 +71,10 @@ async def test_offer_and_rejection_letters(seeded):
     told, _ = await sources.build(seeded.store, "rejection",
                                   Subject(M, campaign="c1", application="a2"), give_reason=True)
     assert "採用を見送らせていただく" in pdf_text(silent.pdf)
-    assert "応募資格の要件を満たしていないため" not in pdf_text(silent.pdf)
-    assert "応募資格の要件を満たしていないため" in pdf_text(told.pdf)
+    wording = label("reason", "requirements_not_met")  # the reason code's Japanese wording
+    assert wording != "requirements_not_met"
+    assert "理由" not in pdf_text(silent.pdf) and wording not in pdf_text(silent.pdf)
+    assert f"理由 {wording}" in pdf_text(told.pdf)
 
 
 async def test_R_FORM_appointment_notice_by_form(seeded):
@@ -139,8 +142,11 @@ async def test_audit_record_every_applicant_verification_and_erased_person(seede
     doc, _ = await sources.build(store, "audit", Subject(M, campaign="c1"))
     text = pdf_text(doc.pdf)
     assert "監査記録" in text and "改ざんなし（検証成功）" in text and "Ed25519" in text
-    for name in ("応募の受付", "書類選考", "不採用", "任用", "誓約書の署名", "募集の公開"):
-        assert name in text, name  # Japanese event names, not type codes
+    for type_ in ("ApplicationReceived", "DocumentScreeningCompleted", "ApplicantRejected",
+                  "Appointed", "PledgeSigned", "PostingPublished"):
+        name = label("event_type", type_)
+        assert name != type_ and name in text, name  # Japanese event names, not type codes
+        assert type_ not in text
     assert "a1" in text and "a2" in text and "任用" in text and "不採用" in text
     assert "令和6年" in text and "日本時間" in text
     assert '"type"' not in doc.html and "{" not in text  # tables, not JSON
