@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from api.errors import ApiError
-from domain import streams
+from domain import i18n, streams
 
 RULE_CODE = re.compile(r"\bR-[A-Z]+(?:-[A-Z0-9]+)*\b")
 
@@ -176,7 +176,7 @@ async def export_appointment(
 
 
 _LABELS = {
-    "position": "位置", "version": "版", "type": "出来事", "recorded_at": "記録日時 (UTC)",
+    "position": "位置", "version": "版", "type": "出来事", "recorded_at": "記録日時（日本時間）",
     "actor": "実行者", "role": "役割", "rule_codes": "根拠規則", "data": "内容",
 }
 
@@ -193,12 +193,17 @@ def render_html(export: dict[str, Any]) -> str:
         for ev in entries:
             data = json.dumps(ev["data"], ensure_ascii=False, indent=1, default=str)
             recorded = ev["recorded_at"]
-            recorded = recorded.isoformat() if hasattr(recorded, "isoformat") else str(recorded)
+            if isinstance(recorded, str):
+                recorded = datetime.fromisoformat(recorded)
+            when = i18n.format_datetime(recorded) if isinstance(recorded, datetime) else str(recorded)
+            kind = f"{i18n.label('event_type', ev['type'])}<br><small>{e(ev['type'])}</small>"
+            role = i18n.label("role", ev["role"]) if ev["role"] else ""
+            rules = "<br>".join(f"{e(r)} {e(i18n.label('rule', r))}" for r in ev["rule_codes"])
             rows.append(
                 "<tr>"
-                f"<td>{ev['position']}</td><td>{ev['version']}</td><td>{e(ev['type'])}</td>"
-                f"<td>{e(recorded)}</td><td>{e(str(ev['actor'] or ''))}</td>"
-                f"<td>{e(str(ev['role'] or ''))}</td><td>{e(', '.join(ev['rule_codes']))}</td>"
+                f"<td>{ev['position']}</td><td>{ev['version']}</td><td>{kind}</td>"
+                f"<td>{e(when)}</td><td>{e(str(ev['actor'] or ''))}</td>"
+                f"<td>{e(role)}</td><td>{rules}</td>"
                 f"<td><pre>{e(data)}</pre></td></tr>"
             )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -37,8 +37,11 @@ def _group() -> None:
     """Auditor commands (read-only, except that a checkpoint is signed)."""
 
 
-def _fail(code: str, message: str, field: str | None = None, exit_code: int = 2) -> None:
-    typer.echo(json.dumps({"error": {"code": code, "message": message, "field": field}},
+def _fail(code: str, message: str, field: str | None = None, exit_code: int = 2,
+          params: dict | None = None) -> None:
+    from domain import i18n
+
+    typer.echo(json.dumps({"error": i18n.error(code, message, field, params)},
                           ensure_ascii=False), err=True)
     raise typer.Exit(exit_code)
 
@@ -115,30 +118,38 @@ def history(
     if as_json:
         typer.echo(_dump(result))
         return
-    table = Table(title=f"{stream} (version {result['version']})")
-    for col in ("pos", "ver", "type", "recorded (UTC)", "actor", "role", "rules"):
+    from domain import i18n
+
+    table = Table(title=f"{stream}（版 {result['version']}）")
+    for col in ("位置", "版", "出来事", "記録日時（日本時間）", "実行者", "役割", "根拠規則"):
         table.add_column(col)
     for e in result["events"]:
-        table.add_row(str(e["position"]), str(e["version"]), e["type"],
-                      e["recorded_at"].isoformat(timespec="seconds"), e["actor"] or "",
-                      e["role"] or "", ", ".join(e["rule_codes"]))
+        table.add_row(str(e["position"]), str(e["version"]),
+                      i18n.label("event_type", e["type"]),
+                      i18n.format_datetime(e["recorded_at"]), e["actor"] or "",
+                      i18n.label("role", e["role"]) if e["role"] else "",
+                      ", ".join(e["rule_codes"]))
     out.print(table)
 
 
 def _instant(value: str) -> datetime:
+    """A date (end of that day, JST) or an instant with a zone (domain.fiscal.parse_as_of)."""
+    from domain.fiscal import parse_as_of
+
     try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        _fail("invalid_input", f"INSTANT: {value!r} is not an ISO 8601 instant", "INSTANT")
-    if instant.tzinfo is None:
-        _fail("invalid_input", "INSTANT: add a timezone (e.g. +09:00 or Z)", "INSTANT")
-    return instant
+        return parse_as_of(value)
+    except ValueError as exc:
+        from domain import i18n
+
+        _fail("invalid_input", f"INSTANT: {exc}", "INSTANT",
+              params={"detail": i18n.message("as_of_format")})
 
 
 @app.command("as-of")
 def as_of(
     stream: str = typer.Argument(..., help="recruitment:{code}:{campaign} or appointment:{code}:{id}"),
-    instant: str = typer.Argument(..., help="ISO 8601 with timezone, e.g. 2024-05-01T09:00+09:00"),
+    instant: str = typer.Argument(..., help="a date (2024-05-01 = end of that day, JST) or an "
+                                  "instant with a zone, e.g. 2024-05-01T09:00+09:00"),
 ) -> None:
     """The state of a recruitment or an appointment as it was at INSTANT (replayed)."""
     from api.audit_views import state_as_of

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Literal
 
-from domain.findings import Finding, add_months, last_day_of_span
+from domain.findings import Finding, last_day_of_span
 from domain.pledges import PledgeItem, missing_pledges
 from domain.policy import Policy, default_policy
 from domain.readiness import readiness_warnings
@@ -83,7 +83,7 @@ def check_dispatch_term(
     warnings: neither limits the appointment itself."""
     other = _policy(policy).measures.other_measures
     p = other.enterprise_dispatch if scheme == "enterprise_dispatch" else other.digital_expert_dispatch
-    shortest = add_months(start, p.min_months) - dt.timedelta(days=1)
+    shortest = last_day_of_span(start, months=p.min_months)
     longest = last_day_of_span(start, years=p.max_years)
     if shortest <= end <= longest:
         return []

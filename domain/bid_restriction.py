@@ -17,7 +17,8 @@ from typing import Literal
 from pydantic import Field
 
 from domain.errors import RuleViolation
-from domain.findings import add_years, days_inclusive
+from domain.findings import days_inclusive
+from domain.fiscal import period_after
 from domain.policy import BidPolicy, Policy, default_policy
 from domain.values import Frozen
 
@@ -189,7 +190,7 @@ def _rule_a(case: BidCase, policy: BidPolicy) -> BidDecision:
     c = case.contract
     if c is None or c.company is None:
         return _result(rs.rule, [], "rule set A: no contracting company, so no period restriction")
-    until = add_years(c.end, rs.years_after_contract_end)
+    until = period_after(c.end, years=rs.years_after_contract_end)  # 民法140条/143条
     related = group_of(c.company, case.groups) if rs.whole_group else {c.company}
     if case.bidder not in related:
         return _result(rs.rule, [], f"{case.bidder} is not {c.company} nor in its group")
@@ -243,7 +244,6 @@ def _rule_b1(case: BidCase, policy: BidPolicy) -> BidDecision:
 def _rule_b2(case: BidCase, policy: BidPolicy) -> BidDecision:
     rs = policy.rule_sets.B2
     published = case.procurement.published
-    window_start = add_years(published, -rs.past_years)  # ended after this: less than N years
     related = group_of(case.bidder, case.groups) if rs.whole_group else {case.bidder}
     hits: list[tuple[str, str]] = []
     for person in _people_index(case, case.procurement.advised_by, "procurement.advised_by"):
@@ -252,13 +252,16 @@ def _rule_b2(case: BidCase, policy: BidPolicy) -> BidDecision:
             hits.append((person.id, f"{person.id} advises on {case.procurement.id} and is employed "
                                     f"by {_where(current[0], case.bidder)} on {published.isoformat()}"))
             continue
+        # published within the N-year period after the employment ended (it begins the day
+        # after ``to``, 民法140条/143条): an employment ending 2022-07-01 restricts to 2024-07-01
         recent = [e for e in person.employments if e.company in related and e.to is not None
-                  and window_start < e.to < published]
+                  and e.to < published <= period_after(e.to, years=rs.past_years)]
         if recent:
             e = max(recent, key=lambda x: x.to)
             hits.append((person.id, f"{person.id} advises on {case.procurement.id} and left "
-                                    f"{_where(e, case.bidder)} on {e.to.isoformat()}, less than "
-                                    f"{rs.past_years} years before {published.isoformat()}"))
+                                    f"{_where(e, case.bidder)} on {e.to.isoformat()}; {published.isoformat()} is "
+                                    f"within the {rs.past_years} years after it (to "
+                                    f"{period_after(e.to, years=rs.past_years).isoformat()})"))
     return _result(rs.rule, hits, f"no adviser on {case.procurement.id} belongs, or belonged in "
                                   f"the past {rs.past_years} years, to {case.bidder}'s group")
 

@@ -7,7 +7,7 @@ each finding names its rule ID (``R-FORM-5`` ...) and, when there is one, the in
 from __future__ import annotations
 
 import calendar
-from datetime import MAXYEAR, MINYEAR, date, timedelta
+from datetime import MAXYEAR, MINYEAR, date
 from typing import Any
 
 from domain.values import Frozen
@@ -47,8 +47,11 @@ def add_years(day: date, years: int) -> date:
 
 
 def last_day_of_span(start: date, *, years: int = 0, months: int = 0) -> date:
-    """Last day (inclusive) of a span starting on ``start``: 5 years from 2024-04-01 end 2029-03-31."""
-    return add_months(start, 12 * years + months) - timedelta(days=1)
+    """Last day (inclusive) of a span starting on ``start`` (民法143条, ``fiscal.period_end``):
+    5 years from 2024-04-01 end 2029-03-31, from 2024-02-29 on 2029-02-28."""
+    from domain.fiscal import period_end
+
+    return period_end(start, years=years, months=months)
 
 
 def days_inclusive(start: date, end: date) -> int:

@@ -8,8 +8,9 @@ starts (FY2023 = 2023-04-01..2024-03-31). Reiwa year N = fiscal year 2018 + N
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta, timezone
 
 JST = timezone(timedelta(hours=9), "Asia/Tokyo")  # Japan has no DST: a fixed offset is exact
 
@@ -73,3 +74,97 @@ class FiscalYear:
 def fiscal_year_of(day: date) -> int:
     """Gregorian start year of the fiscal year containing ``day`` (R-SUB-6)."""
     return FiscalYear.of(day).year
+
+
+# ---------------------------------------------------------------- periods (民法140条・143条)
+
+
+def _month_shift(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + months
+    y, m = divmod(index, 12)
+    return y, m + 1
+
+
+def period_end(first_day: date, *, years: int = 0, months: int = 0) -> date:
+    """Last day (inclusive) of a period of ``years``/``months`` whose first day is ``first_day``.
+
+    民法143条2項: the period ends on the day before the day of the last month that
+    corresponds to the first day; when that month has no such day (a period from Feb 29
+    ending in a common year, from the 31st ending in a 30-day month) it ends on that
+    month's last day. So 5 years from 2024-04-01 end 2029-03-31, from 2024-02-29 on
+    2029-02-28, one month from 2024-01-31 on 2024-02-29. Saturates at ``date.min`` /
+    ``date.max`` (a rule about "2 years after 9999-12-31" still answers).
+    """
+    y, m = _month_shift(first_day.year, first_day.month, 12 * years + months)
+    if y < MINYEAR:
+        return date.min
+    if y > MAXYEAR:
+        return date.max
+    last = calendar.monthrange(y, m)[1]
+    if first_day.day > last:  # no corresponding day: the month's last day (ただし書)
+        return date(y, m, last)
+    corresponding = date(y, m, first_day.day)
+    return corresponding - timedelta(days=1) if corresponding > date.min else date.min
+
+
+def period_after(day: date, *, years: int = 0, months: int = 0) -> date:
+    """Last day of a period of ``years``/``months`` "after" ``day``.
+
+    民法140条: the first day is not counted, so the period begins on ``day + 1``:
+    2 years after 2023-03-31 run through 2025-03-31; after 2024-02-29 through 2026-02-28;
+    after 2022-02-28 through 2024-02-29.
+    """
+    if day >= date.max:
+        return date.max
+    return period_end(day + timedelta(days=1), years=years, months=months)
+
+
+# ---------------------------------------------------------------- "as of" (an instant to ask at)
+
+
+AS_OF_EXAMPLES = ("2026-11-30", "2026-11-30T12:00:00+09:00", "2026-11-30T03:00:00Z")
+
+
+def as_of_or_refuse(value: str, field: str = "at") -> datetime:
+    """``parse_as_of`` for the doors: a bad value is an ``invalid_input`` refusal whose
+    Japanese message shows the accepted forms (catalogue ``as_of_format``)."""
+    from domain import i18n
+    from domain.errors import RuleViolation
+
+    try:
+        return parse_as_of(value)
+    except ValueError as exc:
+        raise RuleViolation("invalid_input", f"{field}: {exc}", field,
+                            params={"detail": i18n.message("as_of_format")}) from None
+
+
+def parse_as_of(value: str) -> datetime:
+    """What "as of" accepts: a plain date (the END of that day in Japan time, i.e. the
+    instant the next day begins in JST) or an ISO 8601 instant with a zone (``Z`` or
+    ``+09:00``; a ``+`` that arrived as a space from an unencoded query string is
+    restored). Anything else raises ``ValueError`` naming an accepted form."""
+    text = value.strip()
+    if len(text) == 10:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=JST)
+    if " " in text and "T" in text:  # "…T12:00:00 09:00": an unencoded '+' became a space
+        head, _, tail = text.rpartition(" ")
+        if tail[:2].isdigit():
+            text = f"{head}+{tail}"
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is neither a date nor an instant; use e.g. "
+            + " or ".join(AS_OF_EXAMPLES)
+        ) from None
+    if instant.tzinfo is None:
+        raise ValueError(
+            f"{value!r} has no timezone; use e.g. {AS_OF_EXAMPLES[1]} or a plain date "
+            f"{AS_OF_EXAMPLES[0]} (end of that day, Japan time)"
+        )
+    return instant

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, Field
 
+from domain import i18n
 from domain.appointment import Duty, DutyKind  # noqa: F401 - re-exported for callers
 from domain.errors import RuleViolation
 from domain.skill_standard import (
@@ -177,24 +178,32 @@ class Posting(Frozen):
             "人材像": PERSONA_NAMES_JA[r.persona],
             "業務内容": [duty.text for duty in r.duties],
             "関与する取組": [INITIATIVE_NAMES_JA[i] for i in r.initiatives],
-            "任用形態": r.form.value,
+            "任用形態": i18n.label("form", r.form),
             "勤務日数(月)": ws.days_per_month,
             "勤務時間(月)": ws.hours_per_month,
             "リモート勤務": "可" if ws.remote_allowed else "不可",
             "副業・兼業": "可" if ws.side_job_allowed else "不可",
-            "報酬": f"{r.pay.amount_yen:,}円/{r.pay.unit.value}"
-            + (f"（{r.pay.note}）" if r.pay.note else ""),
-            "任期": f"{r.term.start.isoformat()}〜{r.term.end.isoformat()}",
+            "報酬": _pay_ja(r.pay),
+            "任期": f"{i18n.format_date(r.term.start)}〜{i18n.format_date(r.term.end)}",
             "必須要件": reqs(Importance.required),
             "歓迎要件": reqs(Importance.preferred),
             "選考方法": _selection_ja(d.selection),
-            "応募締切": d.deadline.isoformat(),
+            "応募締切": i18n.format_deadline(d.deadline),
             "問合せ先": {
                 "担当": d.contact.department,
                 "メール": d.contact.email,
                 "電話": d.contact.phone,
             },
         }
+
+
+def _pay_ja(pay: Pay) -> str:
+    """``300,000円（月額）``; a case-by-case pay names no unit (個別に決定)."""
+    if pay.unit is PayUnit.per_case:
+        text = f"{i18n.format_yen(pay.amount_yen)}（{i18n.label('pay_unit', pay.unit)}）"
+    else:
+        text = i18n.format_yen(pay.amount_yen, pay.unit.value)
+    return text + (f"（{pay.note}）" if pay.note else "")
 
 
 def _selection_ja(s: SelectionMethod) -> list[str]:

@@ -9,7 +9,6 @@ are for auditors and admins.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Path, Query
@@ -29,6 +28,7 @@ from api.schemas import (
     error_responses,
 )
 from domain import streams
+from domain.fiscal import as_of_or_refuse
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -64,12 +64,14 @@ async def history(stream_id: StreamId, store: StoreDep, _: Reader) -> dict:
 @router.get("/streams/{stream_id}/as-of", response_model=AsOfState, responses=READ_ERRORS)
 async def as_of(
     stream_id: StreamId,
-    at: Annotated[datetime, Query(description="an instant with timezone, ISO 8601")],
+    at: Annotated[str, Query(description=(
+        "a date (2026-11-30 = the end of that day, Japan time) or an instant with a zone "
+        "(2026-11-30T12:00:00+09:00, or Z)"))],
     store: StoreDep,
     _: Reader,
 ) -> dict:
     """A recruitment's or an appointment's state as it was at ``at`` (replayed from the log)."""
-    return await audit_views.state_as_of(store, stream_id, at)
+    return await audit_views.state_as_of(store, stream_id, as_of_or_refuse(at, "at"))
 
 
 @router.post("/verify", response_model=VerifyResponse, responses=error_responses(401, 403, 422))

@@ -186,7 +186,9 @@ async def test_cli_audit_commands_over_the_same_store(api_settings, store, tmp_p
     assert hist.exit_code == 0, hist.output
     assert [e["type"] for e in json.loads(hist.stdout)["events"]] == ["RoleDefined", "RoleApproved"]
     table = await _cli(api_settings, "history", stream)
-    assert "RoleApproved" in table.stdout and "approver-1" in table.stdout
+    # issue 11 point 9: the table speaks Japanese (event labels, 令和 dates in JST)
+    assert "役割の承認" in table.stdout and "approver-1" in table.stdout
+    assert "令和" in table.stdout and "出来事" in table.stdout
 
     between = recorded[0].recorded_at + (recorded[1].recorded_at - recorded[0].recorded_at) / 2
     asof = await _cli(api_settings, "as-of", stream, between.isoformat())
@@ -210,3 +212,19 @@ async def test_cli_audit_commands_over_the_same_store(api_settings, store, tmp_p
     assert "CIO補佐官等 任用記録" in html_file.read_text()
     js = await _cli(api_settings, "export", appointment, "--format", "json")
     assert json.loads(js.stdout)["appointment"] == appointment
+
+
+async def test_as_of_accepts_a_plain_date_and_an_unencoded_offset(http, tokens, store):
+    """Issue 11 point 8: a date is the end of that day (JST); a bad value shows a form."""
+    stream, _ = await _campaign(store)
+    day = await http.get(f"/audit/streams/{stream}/as-of", params={"at": "2999-11-30"},
+                         headers=tokens("auditor"))
+    assert day.status_code == 200, day.text
+    assert day.json()["as_of"].startswith("2999-12-01T00:00:00+09:00")
+    raw = await http.get(f"/audit/streams/{stream}/as-of?at=2999-11-30T12:00:00+09:00",
+                         headers=tokens("auditor"))
+    assert raw.status_code == 200, raw.text
+    bad = await http.get(f"/audit/streams/{stream}/as-of", params={"at": "yesterday"},
+                         headers=tokens("auditor"))
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "at"
+    assert "2026-11-30" in bad.json()["error"]["message"]

@@ -93,7 +93,11 @@ def test_R_POST_2_the_posting_renders_every_standard_format_field():
         assert key in fmt, key
     assert fmt["団体名"] == "酒田市" and fmt["人口"] == 100000
     assert fmt["関与する取組"] == ["BPRの取組の徹底", "自治体の行政手続のオンライン化"]
-    assert fmt["副業・兼業"] == "可" and fmt["報酬"].startswith("300,000円")
+    assert fmt["副業・兼業"] == "可" and fmt["報酬"].startswith("300,000円（月額）")
+    # issue 11 point 9: Japanese labels, 令和 dates with the Western date, JST deadline
+    assert fmt["任用形態"] == "特別職非常勤職員"
+    assert fmt["任期"].startswith("令和") and "日）〜令和" in fmt["任期"]
+    assert fmt["応募締切"].startswith("令和") and "時" in fmt["応募締切"]
     assert fmt["必須要件"] and fmt["歓迎要件"]
     assert fmt["選考方法"] == ["書類選考", "面接（1回）"]
 

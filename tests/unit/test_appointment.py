@@ -64,9 +64,11 @@ def test_R_FORM_1_one_day_more_than_five_years_is_invalid():
 
 
 def test_R_FORM_1_leap_day_start():
-    ok = check_appointment("specific_fixed_term", dt.date(2024, 2, 29), dt.date(2029, 2, 27), ["advice"], ["bpr"],
+    """民法143条2項ただし書: no Feb 29 in 2029, so five years from 2024-02-29 end on 2029-02-28
+    (issue 11 point 11: the code demanded 2029-02-27 and this test asserted it)."""
+    ok = check_appointment("specific_fixed_term", dt.date(2024, 2, 29), dt.date(2029, 2, 28), ["advice"], ["bpr"],
                            None, [], range(1, 7))
-    bad = check_appointment("specific_fixed_term", dt.date(2024, 2, 29), dt.date(2029, 2, 28), ["advice"], ["bpr"],
+    bad = check_appointment("specific_fixed_term", dt.date(2024, 2, 29), dt.date(2029, 3, 1), ["advice"], ["bpr"],
                             None, [], range(1, 7))
     assert ok[0] == [] and [v.code for v in bad[0]] == ["R-FORM-1"]
 

@@ -83,7 +83,11 @@ CASES = [
     ("B2_current", case("B2", employments=[(BIDDER, "2023-04-01", None)]), "restricted", ["adv-1"]),
     ("B2_left_less_than_2_years_before", case("B2", employments=[(BIDDER, "2012-04-01", "2022-07-02")]),
      "restricted", ["adv-1"]),
-    ("B2_left_exactly_2_years_before", case("B2", employments=[(BIDDER, "2012-04-01", "2022-07-01")]), "allowed", []),
+    # turn 2 (民法140条/143条): the 2 years begin the day after the employment ended
+    ("B2_left_exactly_2_years_before", case("B2", employments=[(BIDDER, "2012-04-01", "2022-07-01")]),
+     "restricted", ["adv-1"]),
+    ("B2_left_2_years_and_a_day_before", case("B2", employments=[(BIDDER, "2012-04-01", "2022-06-30")]),
+     "allowed", []),
     ("B2_not_advising_on_it", case("B2", advised_by=(), advisors=["adv-1"], employments=[(BIDDER, "2023-04-01", None)]),
      "allowed", []),
     ("B2_related_company", case("B2", bidder="Example Holdings", employments=[(BIDDER, "2023-04-01", None)]),
@@ -148,7 +152,31 @@ def test_R_BID_B1_uses_advised_by_when_advisors_is_absent():
 
 def test_R_BID_B2_less_than_two_years_before_publication():
     assert assess_bid(case("B2", employments=[(BIDDER, "2010-01-01", "2022-07-02")]))["decision"] == "restricted"
-    assert assess_bid(case("B2", employments=[(BIDDER, "2010-01-01", "2022-07-01")]))["decision"] == "allowed"
+    # turn 2: the period after an end on 2022-07-01 begins 07-02 and runs through 2024-07-01
+    assert assess_bid(case("B2", employments=[(BIDDER, "2010-01-01", "2022-07-01")]))["decision"] == "restricted"
+    assert assess_bid(case("B2", employments=[(BIDDER, "2010-01-01", "2022-06-30")]))["decision"] == "allowed"
+
+
+@pytest.mark.parametrize(("ended", "published", "decision"), [
+    ("2024-02-29", "2026-02-28", "restricted"),  # 2 years after a leap day: through 02-28
+    ("2024-02-29", "2026-03-01", "allowed"),
+    ("2022-02-28", "2024-02-29", "restricted"),  # begins 03-01: through 2024-02-29 (leap year)
+    ("2022-02-28", "2024-03-01", "allowed"),
+])
+def test_R_BID_B2_leap_days_follow_the_civil_code(ended, published, decision):
+    doc = case("B2", published=published, employments=[(BIDDER, "2010-01-01", ended)])
+    assert assess_bid(doc)["decision"] == decision
+
+
+@pytest.mark.parametrize(("end", "published", "decision"), [
+    ("2023-03-31", "2025-03-31", "restricted"),
+    ("2023-03-31", "2025-04-01", "allowed"),
+    ("2022-02-28", "2024-02-29", "restricted"),  # was allowed before (add_years gave 02-28)
+    ("2022-02-28", "2024-03-01", "allowed"),
+])
+def test_R_BID_A_leap_days_follow_the_civil_code(end, published, decision):
+    doc = case("A", published=published, contract=contract(start="2021-04-01", end=end))
+    assert assess_bid(doc)["decision"] == decision
 
 
 def test_R_BID_C_lists_every_person_who_caused_it():

@@ -231,8 +231,9 @@ def test_R_BID_B1_advisors_absent_reads_advised_by_current_employment_to_on_publ
     assert (out["decision"], out["rule"], out["people"]) == ("restricted", "R-BID-B1", ["a"])
 
 
-@pytest.mark.parametrize(("left", "decision"), [
-    ("2022-07-02", "restricted"), ("2022-07-01", "allowed"), (None, "restricted")])
+@pytest.mark.parametrize(("left", "decision"), [  # turn 2: the 2 years begin the day after
+    ("2022-07-02", "restricted"), ("2022-07-01", "restricted"), ("2022-06-30", "allowed"),
+    (None, "restricted")])
 def test_R_BID_B2_ended_less_than_two_years_before_published(left, decision):
     out = assess_bid(bid("B2", [person("a", [emp("HD", "2012-04-01", left)])], advised_by=["a"]))
     assert out["decision"] == decision
