@@ -26,25 +26,25 @@ FORMS: dict[str, dict[str, str]] = {
         "basis": "地方公共団体の一般職の任期付職員の採用に関する法律第3条第1項",
         "notice": "appointment_order",
         "notice_title": "任用通知書（辞令）",
-        "pledge_intro": "特定任期付職員として任用されるに当たり",
+        "pledge_intro": "{post}（{form}）として任用されるに当たり",
     },
     "special_part_time": {
         "basis": "地方公務員法第3条第3項第3号",
         "notice": "commission",
         "notice_title": "委嘱状",
-        "pledge_intro": "特別職非常勤職員（CIO補佐官等）として任用されるに当たり",
+        "pledge_intro": "{post}（{form}）として任用されるに当たり",
     },
     "outsourcing": {
         "basis": "業務委託契約（私法上の契約。守秘義務・公平性は契約書及び仕様書で担保）",
         "notice": "contract_clauses",
         "notice_title": "業務委託契約の条項一覧",
-        "pledge_intro": "業務委託契約を締結するに当たり",
+        "pledge_intro": "{post}に係る業務委託契約を締結するに当たり",
     },
     "enterprise_dispatch": {
         "basis": "地域活性化起業人（企業派遣型）に関する協定",
         "notice": "commission",
         "notice_title": "委嘱状",
-        "pledge_intro": "地域活性化起業人として受け入れられるに当たり",
+        "pledge_intro": "{post}（{form}）として受け入れられるに当たり",
     },
 }
 
@@ -186,7 +186,8 @@ def pledge_document(
     title = "誓約書"
     return render(
         "pledge", "pledge.html.j2", title, pdf=pdf, m=municipality, issuer=_issuer(municipality),
-        post=title_of_post, form=form, form_ja=ja.label("form", form), intro=FORMS[form]["pledge_intro"],
+        post=title_of_post, form=form, form_ja=ja.label("form", form),
+        intro=FORMS[form]["pledge_intro"].format(post=title_of_post, form=ja.label("form", form)),
         name=appointee_name, erased=appointee_name is None, groups=pledge_groups(required),
         signed_on=signed_on, deadline=deadline, doc_id=doc_id,
     )
@@ -369,7 +370,9 @@ def audit_record(
         meta = dict(e.metadata or {})
         rows.append({
             "position": e.position, "stream": e.stream_id.split(":", 1)[0],
-            "at": ja.format_datetime(e.recorded_at), "type": ja.label("event_type", e.type),
+            "at": ja.format_datetime(datetime.fromisoformat(e.data["at"]))
+            if isinstance(e.data.get("at"), str) else "—",
+            "recorded": ja.format_datetime(e.recorded_at), "type": ja.label("event_type", e.type),
             "type_code": e.type, "actor": meta.get("actor", "—"),
             "role": ja.label("role", meta.get("role", "")) if meta.get("role") else "—",
             "rules": "、".join(_rules(e.data)), "summary": _summary(e.type, e.data),

@@ -46,7 +46,8 @@ async def write(store: EventStore, events: list, actor: str = "officer-1") -> No
     for e in events:
         stream = stream_of(e)
         type_, version, data = event_payload(e)
-        meta = {"actor": e.by, "role": "hr_officer", "municipality": M}
+        role = {"deputy-mayor": "approver", "system": "system"}.get(e.by, "hr_officer")
+        meta = {"actor": e.by, "role": role, "municipality": M}
         await store.append(stream, None, [NewEvent(type=type_, data=data, schema_version=version,
                                                    metadata=meta)],
                            stream_type=stream.split(":", 1)[0])
