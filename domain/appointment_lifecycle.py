@@ -23,10 +23,10 @@ from domain.commands import (
     RecordReminder,
     RenewTerm,
 )
+from domain.costs import APPOINTMENT_COST_KINDS
 from domain.errors import RuleViolation
 from domain.events import (
     CostCategory,
-    CostKind,
     DomainEvent,
     OfferTerms,
     PledgeRequirement,
@@ -39,9 +39,6 @@ from domain.pledges import PledgeItem, pledge_sets
 from domain.state import AppointmentState, AppointmentStatus, OfferState
 from domain.values import Municipality
 
-APPOINTMENT_COST_KINDS = frozenset(
-    {CostKind.remuneration, CostKind.term_end_allowance, CostKind.outsourcing_fee, CostKind.other}
-)
 ALL_READINESS = (1, 2, 3, 4, 5, 6)
 
 __all__ = [

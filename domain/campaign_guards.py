@@ -15,7 +15,6 @@ from domain.commands import (
     WithdrawApplication,
 )
 from domain.errors import RuleViolation
-from domain.events import CostKind
 from domain.state import (
     TERMINAL_STAGES,
     ApplicationState,
@@ -25,7 +24,6 @@ from domain.state import (
     Stage,
 )
 
-RECRUITMENT_COST_KINDS = frozenset({CostKind.agency_fee, CostKind.advertising, CostKind.other})
 PRE_APPROVAL = frozenset({Stage.new, Stage.draft, Stage.awaiting_approval})
 OPEN_STAGES = frozenset(
     {Stage.posted, Stage.screening, Stage.interviewing, Stage.offering, Stage.awaiting_pledges}

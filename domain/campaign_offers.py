@@ -12,7 +12,6 @@ from domain.bookkeeping import decide_cost, reminder_sent
 from domain.campaign_guards import (
     OPEN_STAGES,
     PRE_APPROVAL,
-    RECRUITMENT_COST_KINDS,
     active_application,
     in_stage,
     known_application,
@@ -33,6 +32,7 @@ from domain.commands import (
     RecordReminder,
     SignPledge,
 )
+from domain.costs import RECRUITMENT_COST_KINDS
 from domain.errors import RuleViolation
 from domain.events import (
     Appointed,

@@ -27,6 +27,7 @@ from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union
 
 from pydantic import AwareDatetime, Field, TypeAdapter
 
+from domain.costs import CostCategory, CostKind
 from domain.findings import Finding
 from domain.posting import (
     Advice,
@@ -266,20 +267,6 @@ class Appointed(DomainEvent):
     readiness_confirmed: tuple[int, ...]
     warnings: tuple[Finding, ...] = ()
     rules: tuple[str, ...] = ("R-PLEDGE-3", "R-FORM")
-
-
-class CostCategory(StrEnum):
-    appointment = "appointment"  # 任用等経費 (R-SUB-3)
-    recruitment = "recruitment"  # 募集経費 (R-SUB-4)
-
-
-class CostKind(StrEnum):
-    remuneration = "remuneration"
-    term_end_allowance = "term_end_allowance"
-    outsourcing_fee = "outsourcing_fee"
-    agency_fee = "agency_fee"
-    advertising = "advertising"
-    other = "other"
 
 
 class CostRecorded(DomainEvent):

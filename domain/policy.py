@@ -17,10 +17,8 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from domain.costs import PaymentKind, RecruitmentCostKind
 from domain.values import AppointmentForm, Frozen, MunicipalityKind
-
-PaymentKind = Literal["remuneration", "term_end_allowance", "outsourcing_fee", "other"]
-RecruitmentCostKind = Literal["agency_fee", "advertising", "other"]
 
 
 class Interpretation(Frozen):

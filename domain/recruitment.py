@@ -28,7 +28,6 @@ from domain.campaign_guards import (
     APPLICANT_COMMANDS,
     OPEN_STAGES,
     PRE_APPROVAL,
-    RECRUITMENT_COST_KINDS,
     check_now,
     check_writer,
 )
@@ -63,6 +62,7 @@ from domain.commands import (
     SubmitRoleForApproval,
     WithdrawApplication,
 )
+from domain.costs import RECRUITMENT_COST_KINDS
 from domain.errors import RuleViolation
 from domain.events import DomainEvent
 from domain.state import RecruitmentState
