@@ -1,5 +1,5 @@
 """Subsidy-claim activities: start (or signal) the municipality's claim for a fiscal year,
-and assess a year's costs with the R-SUB rules.
+and gather and assess a year's costs with the R-SUB rules (``domain.claim_costs``).
 
 ``ensure_claim`` is signal-with-start: several appointments of one municipality close the
 same fiscal year and share one SubsidyClaimWorkflow (id ``subsidy:{code}:{fy}``). A claim
@@ -13,39 +13,26 @@ from typing import Any
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.common import TypedSearchAttributes, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from activities.models import AssessYear, CostsForYear, YearAssessment
-from domain.assessments import assess_subsidy
-from domain.errors import RuleViolation
-from workflows import ids
+from activities.models import ClaimAssessment, ClaimYear
+from domain import streams
+from domain.claim_costs import assess_year, costs_of_year
+from domain.events import parse_event
 from workflows.common import search_attribute_pairs
 from workflows.models import AppointmentYearClosed, ClaimAppointmentInput, ClaimStarted
 
 
-def subsidy_document(req: AssessYear, costs: CostsForYear) -> dict[str, Any]:
-    """The assessment contract's input (docs: ../shared/contracts.md, ``subsidy``)."""
-    m = req.municipality
-    return {
-        "municipality": {
-            "name": m.name, "kind": m.kind.value, "prefecture": m.prefecture,
-            "population": m.population,
-        },
-        "fiscal_year": req.fiscal_year,
-        "advisors": [a.model_dump() for a in costs.advisors],
-        "recruitment_costs": costs.recruitment_costs,
-    }
-
-
 class ClaimActivities:
-    def __init__(self, client: Client | None) -> None:
+    def __init__(self, client: Client | None, store: Any = None) -> None:
         self._client = client
+        self._store = store
 
     @activity.defn(name="ensure_claim")
     async def ensure_claim(self, req: ClaimAppointmentInput) -> ClaimStarted:
         assert self._client is not None, "ensure_claim needs a Temporal client"
         m = req.claim.municipality
-        wf_id = ids.claim_id(m.code or "", req.claim.fiscal_year)
+        wf_id = streams.claim(m.code or "", req.claim.fiscal_year)
         try:
             await self._client.start_workflow(
                 "SubsidyClaimWorkflow",
@@ -64,14 +51,17 @@ class ClaimActivities:
             return ClaimStarted(workflow_id=wf_id, already_closed=True)
         return ClaimStarted(workflow_id=wf_id)
 
-    @activity.defn(name="assess_year")
-    async def assess_year(self, req: AssessYear) -> YearAssessment:
-        """R-SUB-1..8 over the costs gathered by ``load_costs`` (pure; an activity so the
-        policy tables are read outside the workflow sandbox and the result is recorded)."""
-        doc = subsidy_document(req, req.costs)
-        try:
-            result = assess_subsidy(doc)
-        except RuleViolation as v:
-            raise ApplicationError(v.message, v.to_dict(), type="RuleViolation",
-                                   non_retryable=True) from None
-        return YearAssessment(document=doc, assessment=result)
+    @activity.defn(name="assess_claim_year")
+    async def assess_claim_year(self, req: ClaimYear) -> ClaimAssessment:
+        """R-SUB-1..8 over the costs paid in the fiscal year on every appointment and campaign
+        of the municipality (R-SUB-5 judged across all its appointments). One activity, so
+        only the assessment — not the cost list — enters the claim's workflow history."""
+        assert self._store is not None, "assess_claim_year needs the event store"
+        code = req.municipality.code or ""
+        recorded = [
+            *await self._store.read_category(streams.appointments_of(code)),
+            *await self._store.read_category(streams.campaigns_of(code)),
+        ]
+        events = ((r.stream_id, parse_event(r.type, r.data, r.schema_version)) for r in recorded)
+        costs = costs_of_year(req.fiscal_year, events)
+        return ClaimAssessment(assessment=assess_year(req.municipality, costs).to_contract())

@@ -1,5 +1,5 @@
-"""Event store activities: append a workflow's events idempotently, read streams, and
-gather a municipality's cost events of one fiscal year for the subsidy claim.
+"""Event store activities: append a workflow's events idempotently, read streams (a
+year's costs for the subsidy claim are gathered in ``activities.claims``).
 
 Idempotency: event ids come from ``workflow.uuid4()``; the store turns an append of an
 already stored event id into a no-op returning the stored positions, so a retried
@@ -15,18 +15,12 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.models import (
-    AdvisorCosts,
     Appended,
     AppendEvents,
-    CostsForYear,
-    LoadCosts,
     ReadStream,
     StoredEvent,
     StreamEvents,
 )
-
-COST_EVENT = "CostRecorded"
-APPOINTED = "Appointed"
 
 
 class EventStoreActivities:
@@ -70,36 +64,6 @@ class EventStoreActivities:
             version=recorded[-1].version if recorded else 0,
             events=[_stored(e) for e in recorded],
         )
-
-    @activity.defn(name="load_costs")
-    async def load_costs(self, req: LoadCosts) -> CostsForYear:
-        """Cost events of every appointment and campaign of the municipality whose payment
-        date falls in the fiscal year (R-SUB-6), shaped as the subsidy assessment's input.
-        Every appointment of the municipality is listed, so R-SUB-5 (one person) is judged
-        across all of them."""
-        m, fy = req.municipality_code, req.fiscal_year
-        advisors: dict[str, AdvisorCosts] = {}
-        recruitment: list[dict] = []
-        for e in await self._store.read_category(f"appointment:{m}:"):
-            appointment_id = e.stream_id.split(":", 2)[2]
-            if e.type == APPOINTED:
-                advisors[appointment_id] = AdvisorCosts(
-                    id=appointment_id, form=e.data["terms"]["form"], payments=[]
-                )
-            elif e.type == COST_EVENT and e.data["fiscal_year"] == fy:
-                target = (
-                    advisors[appointment_id].payments
-                    if e.data["category"] == "appointment" else recruitment
-                )
-                target.append(_payment(e.data))
-        for e in await self._store.read_category(f"recruitment:{m}:"):
-            if e.type == COST_EVENT and e.data["fiscal_year"] == fy:
-                recruitment.append(_payment(e.data))
-        return CostsForYear(advisors=list(advisors.values()), recruitment_costs=recruitment)
-
-
-def _payment(data: dict) -> dict:
-    return {"date": data["paid_on"], "kind": data["kind"], "amount_yen": data["amount_yen"]}
 
 
 def _stored(e: Any) -> StoredEvent:

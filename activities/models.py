@@ -69,24 +69,6 @@ class StreamEvents(Msg):
     events: list[StoredEvent]
 
 
-class LoadCosts(Msg):
-    municipality_code: str
-    fiscal_year: int
-
-
-class AdvisorCosts(Msg):
-    id: str
-    form: str
-    payments: list[dict[str, Any]]  # {date, kind, amount_yen}
-
-
-class CostsForYear(Msg):
-    """The subsidy assessment's input lists for one municipality and fiscal year."""
-
-    advisors: list[AdvisorCosts]
-    recruitment_costs: list[dict[str, Any]]
-
-
 class Notification(Msg):
     notification_id: UUID  # from workflow.uuid4(): the outbox stores each one once
     to: str
@@ -113,12 +95,14 @@ class RenderedDocument(Msg):
     sha256: str
 
 
-class AssessYear(Msg):
+class ClaimYear(Msg):
+    """Which claim's year to assess: the municipality (its code names the streams) and year."""
+
     municipality: Municipality
     fiscal_year: int
-    costs: CostsForYear
 
 
-class YearAssessment(Msg):
-    document: dict[str, Any]
+class ClaimAssessment(Msg):
+    """The R-SUB assessment of the year's costs (the assessment contract's output)."""
+
     assessment: dict[str, Any]

@@ -8,13 +8,13 @@ with the rule ID or a ``STATE-...`` code, like ``domain.recruitment.decide``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
 from domain.appointment import Appointee, check_appointment
-from domain.bookkeeping import decide_cost, reminder_sent
+from domain.bookkeeping import decide_cost, record_reminder
 from domain.commands import (
-    Actor,
     AppointmentCommand,
     Command,
     ConfirmReadinessItem,
@@ -23,7 +23,6 @@ from domain.commands import (
     RecordReminder,
     RenewTerm,
 )
-from domain.costs import APPOINTMENT_COST_KINDS
 from domain.errors import RuleViolation
 from domain.events import (
     CostCategory,
@@ -35,6 +34,7 @@ from domain.events import (
     TermRenewed,
 )
 from domain.findings import Finding
+from domain.guards import check_now, dispatch, require_role
 from domain.pledges import PledgeItem, pledge_sets
 from domain.state import AppointmentState, AppointmentStatus, OfferState
 from domain.values import Municipality
@@ -144,15 +144,6 @@ def check_before_appointment(
 # ---------------------------------------------------------------- decide
 
 
-def _require_role(actor: Actor, *roles: str) -> None:
-    if actor.role not in roles:
-        raise RuleViolation(
-            "AUTH-ROLE",
-            f"this command needs the role {' or '.join(roles)}, not {actor.role}",
-            "actor.role",
-        )
-
-
 def _active(state: AppointmentState) -> None:
     if state.status is AppointmentStatus.none:
         raise RuleViolation("STATE-NO-APPOINTMENT", "no appointment has been made", None)
@@ -160,82 +151,106 @@ def _active(state: AppointmentState) -> None:
         raise RuleViolation("STATE-TERM-ENDED", f"the term ended on {state.ended_on}", None)
 
 
+def confirm_readiness_item(
+    state: AppointmentState, command: ConfirmReadinessItem, now: datetime, by: str
+) -> list[DomainEvent]:
+    _active(state)
+    return [ReadinessItemConfirmed(at=now, by=by, item=command.item, note=command.note)]
+
+
+def renew_term(
+    state: AppointmentState, command: RenewTerm, now: datetime, by: str
+) -> list[DomainEvent]:
+    require_role(command.actor, "approver")
+    _active(state)
+    assert state.terms is not None and state.term_start and state.term_end
+    if command.new_end <= state.term_end:
+        raise RuleViolation(
+            "STATE-RENEWAL-NOT-LATER",
+            f"the new end {command.new_end} must be after the current end {state.term_end}",
+            "new_end",
+        )
+    violations, warnings = check_appointment(
+        state.terms.form,
+        state.term_start,
+        command.new_end,
+        [d.model_dump() for d in state.terms.duties],
+        [i.value for i in state.terms.initiatives],
+        _appointee(state.appointee_for_profit, state.appointee_employer, state.terms),
+        list(state.pledges_signed),
+        ALL_READINESS,
+        state.municipality,
+    )
+    if violations:
+        v = violations[0]
+        field = "new_end" if v.field == "term.end" else v.field
+        raise RuleViolation(v.code, f"renewal refused: {v.message}", field)
+    return [
+        TermRenewed(
+            at=now,
+            by=by,
+            appointment_id=state.appointment_id or "",
+            previous_end=state.term_end,
+            new_end=command.new_end,
+            warnings=tuple(w for w in warnings if not w.code.startswith("R-READY")),
+        )
+    ]
+
+
+def end_term(
+    state: AppointmentState, command: EndTerm, now: datetime, by: str
+) -> list[DomainEvent]:
+    _active(state)
+    assert state.term_start is not None
+    if command.ended_on < state.term_start:
+        raise RuleViolation(
+            "STATE-END-BEFORE-START", "the term cannot end before it starts", "ended_on"
+        )
+    return [
+        TermEnded(
+            at=now,
+            by=by,
+            appointment_id=state.appointment_id or "",
+            ended_on=command.ended_on,
+            reason=command.reason,
+            note=command.note,
+        )
+    ]
+
+
+def record_cost(
+    state: AppointmentState, command: RecordCost, now: datetime, by: str
+) -> list[DomainEvent]:
+    if state.status is AppointmentStatus.none:
+        raise RuleViolation("STATE-NO-APPOINTMENT", "no appointment has been made", None)
+    return decide_cost(
+        command,
+        now=now,
+        by=by,
+        category=CostCategory.appointment,
+        recorded=state.costs,
+        elsewhere="campaign",
+    )
+
+
+Decider = Callable[[AppointmentState, Any, datetime, str], list[DomainEvent]]
+
+DECIDERS: dict[type[Command], Decider] = {
+    ConfirmReadinessItem: confirm_readiness_item,
+    RenewTerm: renew_term,
+    EndTerm: end_term,
+    RecordCost: record_cost,
+    RecordReminder: record_reminder,
+}
+
+
 def decide(
     state: AppointmentState, command: AppointmentCommand | Command, now: datetime
 ) -> list[DomainEvent]:
     """The events ``command`` produces on an appointment at ``now``, or a RuleViolation."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be a timezone-aware instant")
-    _require_role(command.actor, "hr_officer", "approver", "system")
-    by = command.actor.id
-    match command:
-        case ConfirmReadinessItem():
-            _active(state)
-            return [ReadinessItemConfirmed(at=now, by=by, item=command.item, note=command.note)]
-        case RenewTerm():
-            _require_role(command.actor, "approver")
-            _active(state)
-            assert state.terms is not None and state.term_start and state.term_end
-            if command.new_end <= state.term_end:
-                raise RuleViolation(
-                    "STATE-RENEWAL-NOT-LATER",
-                    f"the new end {command.new_end} must be after the current end {state.term_end}",
-                    "new_end",
-                )
-            violations, warnings = check_appointment(
-                state.terms.form,
-                state.term_start,
-                command.new_end,
-                [d.model_dump() for d in state.terms.duties],
-                [i.value for i in state.terms.initiatives],
-                _appointee(state.appointee_for_profit, state.appointee_employer, state.terms),
-                list(state.pledges_signed),
-                ALL_READINESS,
-                state.municipality,
-            )
-            if violations:
-                v = violations[0]
-                field = "new_end" if v.field == "term.end" else v.field
-                raise RuleViolation(v.code, f"renewal refused: {v.message}", field)
-            return [
-                TermRenewed(
-                    at=now,
-                    by=by,
-                    appointment_id=state.appointment_id or "",
-                    previous_end=state.term_end,
-                    new_end=command.new_end,
-                    warnings=tuple(w for w in warnings if not w.code.startswith("R-READY")),
-                )
-            ]
-        case EndTerm():
-            _active(state)
-            assert state.term_start is not None
-            if command.ended_on < state.term_start:
-                raise RuleViolation(
-                    "STATE-END-BEFORE-START", "the term cannot end before it starts", "ended_on"
-                )
-            return [
-                TermEnded(
-                    at=now,
-                    by=by,
-                    appointment_id=state.appointment_id or "",
-                    ended_on=command.ended_on,
-                    reason=command.reason,
-                    note=command.note,
-                )
-            ]
-        case RecordCost():
-            if state.status is AppointmentStatus.none:
-                raise RuleViolation("STATE-NO-APPOINTMENT", "no appointment has been made", None)
-            return decide_cost(
-                command, now=now, by=by, category=CostCategory.appointment,
-                allowed_kinds=APPOINTMENT_COST_KINDS, recorded=state.costs, elsewhere="campaign",
-            )
-        case RecordReminder():
-            return reminder_sent(command, now=now, by=by)
-    raise RuleViolation(
-        "STATE-UNKNOWN-COMMAND", f"{type(command).__name__} is not an appointment command", None
-    )
+    check_now(now)
+    require_role(command.actor, "hr_officer", "approver", "system")
+    return dispatch(DECIDERS, state, command, now, "an appointment command")
 
 
 decide_appointment = decide

@@ -7,12 +7,13 @@ both record the reminders their timers sent. One implementation, two callers.
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 from domain.commands import RecordCost, RecordReminder
+from domain.costs import KINDS_BY_CATEGORY, CostCategory
 from domain.errors import RuleViolation
-from domain.events import CostCategory, CostRecorded, ReminderSent
+from domain.events import CostRecorded, ReminderSent
 from domain.fiscal import fiscal_year_of
 
 
@@ -22,13 +23,13 @@ def decide_cost(
     now: datetime,
     by: str,
     category: CostCategory,
-    allowed_kinds: Container,
     recorded: Mapping[str, object],
     elsewhere: str,
 ) -> list[CostRecorded]:
-    """``CostRecorded`` in ``category``, or a refusal when the kind belongs ``elsewhere``
+    """``CostRecorded`` in ``category``, or a refusal when the kind is not one of the
+    category's (``domain.costs``: it belongs ``elsewhere``)
     or the cost id is already recorded (a retried command must not count a cost twice)."""
-    if command.cost_kind not in allowed_kinds:
+    if command.cost_kind not in KINDS_BY_CATEGORY[category]:
         raise RuleViolation(
             "STATE-COST-KIND",
             f"{command.cost_kind.value} is not among the {category.value} costs: record it on the {elsewhere}",
@@ -64,3 +65,10 @@ def reminder_sent(command: RecordReminder, *, now: datetime, by: str) -> list[Re
             recipient_role=command.recipient_role,
         )
     ]
+
+
+def record_reminder(
+    state: object, command: RecordReminder, now: datetime, by: str
+) -> list[ReminderSent]:
+    """The decider of ``RecordReminder``, the same for the campaign and the appointment."""
+    return reminder_sent(command, now=now, by=by)

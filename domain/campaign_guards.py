@@ -3,10 +3,22 @@ application and offer. Each raises ``RuleViolation`` (``AUTH-*``, ``STATE-*``) o
 
 from __future__ import annotations
 
-from datetime import datetime
+__all__ = [
+    "APPLICANT_COMMANDS",
+    "OPEN_STAGES",
+    "PRE_APPROVAL",
+    "active_application",
+    "check_now",
+    "check_writer",
+    "in_stage",
+    "known_application",
+    "not_ended",
+    "offer_status",
+    "require_role",
+]
+
 
 from domain.commands import (
-    Actor,
     Command,
     ReceiveApplication,
     RecordOfferAccepted,
@@ -15,6 +27,7 @@ from domain.commands import (
     WithdrawApplication,
 )
 from domain.errors import RuleViolation
+from domain.guards import check_now, require_role
 from domain.state import (
     TERMINAL_STAGES,
     ApplicationState,
@@ -31,20 +44,6 @@ OPEN_STAGES = frozenset(
 
 
 # ---------------------------------------------------------------- guards
-
-
-def check_now(now: datetime) -> None:
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be a timezone-aware instant")
-
-
-def require_role(actor: Actor, *roles: str) -> None:
-    if actor.role not in roles:
-        raise RuleViolation(
-            "AUTH-ROLE",
-            f"this command needs the role {' or '.join(roles)}, not {actor.role}",
-            "actor.role",
-        )
 
 
 APPLICANT_COMMANDS = (

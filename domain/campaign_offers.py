@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain import appointment_lifecycle as appointment_rules
-from domain.bookkeeping import decide_cost, reminder_sent
+from domain.bookkeeping import decide_cost
 from domain.campaign_guards import (
     OPEN_STAGES,
     PRE_APPROVAL,
@@ -29,10 +29,8 @@ from domain.commands import (
     RecordCost,
     RecordOfferAccepted,
     RecordOfferDeclined,
-    RecordReminder,
     SignPledge,
 )
-from domain.costs import RECRUITMENT_COST_KINDS
 from domain.errors import RuleViolation
 from domain.events import (
     Appointed,
@@ -339,13 +337,6 @@ def record_cost(
         now=now,
         by=by,
         category=CostCategory.recruitment,
-        allowed_kinds=RECRUITMENT_COST_KINDS,
         recorded=state.costs,
         elsewhere="appointment",
     )
-
-
-def record_reminder(
-    state: RecruitmentState, command: RecordReminder, now: datetime, by: str
-) -> list[DomainEvent]:
-    return reminder_sent(command, now=now, by=by)

@@ -9,7 +9,7 @@ application, appointment, interview, cost, claim) are chosen by the caller and p
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -286,6 +286,43 @@ class EndTerm(Command):
     reason: TermEndReason
     note: str = ""
 
+
+# ============================================================== subsidy claim (domain.claim)
+
+
+class DraftClaim(Command):
+    """Draft (or draft again) the year's claim from its assessment: the system once the
+    appointments have reported, or an HR officer's redraft. ``assessment`` is the R-SUB
+    assessment of the year's costs (the assessment contract's output, contracts.md)."""
+
+    kind: Literal["DraftClaim"] = "DraftClaim"
+    assessment: dict[str, Any]
+
+
+class ApproveClaim(Command):
+    """Approver: approve the drafted claim."""
+
+    kind: Literal["ApproveClaim"] = "ApproveClaim"
+
+
+class RedraftClaim(Command):
+    """Re-gather the year's costs (e.g. a late payment) before approval."""
+
+    kind: Literal["RedraftClaim"] = "RedraftClaim"
+
+
+class RecordSubmission(Command):
+    kind: Literal["RecordSubmission"] = "RecordSubmission"
+    submitted_on: date
+
+
+class RecordDecision(Command):
+    kind: Literal["RecordDecision"] = "RecordDecision"
+    decided_on: date
+    granted_yen: Yen = Field(ge=0)
+
+
+ClaimCommand = DraftClaim | ApproveClaim | RedraftClaim | RecordSubmission | RecordDecision
 
 RecruitmentCommand = (
     DefineRole

@@ -24,6 +24,7 @@ from typing import Any
 from domain import campaign_applications as applications
 from domain import campaign_offers as offers
 from domain import campaign_posting as posting
+from domain.bookkeeping import record_reminder
 from domain.campaign_guards import (
     APPLICANT_COMMANDS,
     OPEN_STAGES,
@@ -62,9 +63,8 @@ from domain.commands import (
     SubmitRoleForApproval,
     WithdrawApplication,
 )
-from domain.costs import RECRUITMENT_COST_KINDS
-from domain.errors import RuleViolation
 from domain.events import DomainEvent
+from domain.guards import dispatch
 from domain.state import RecruitmentState
 
 __all__ = [
@@ -72,7 +72,6 @@ __all__ = [
     "DECIDERS",
     "OPEN_STAGES",
     "PRE_APPROVAL",
-    "RECRUITMENT_COST_KINDS",
     "decide",
     "decide_recruitment",
 ]
@@ -112,7 +111,7 @@ DECIDERS: dict[type[Command], Decider] = {
     Appoint: offers.appoint,
     # costs and reminders
     RecordCost: offers.record_cost,
-    RecordReminder: offers.record_reminder,
+    RecordReminder: record_reminder,
 }
 
 
@@ -120,12 +119,7 @@ def decide(state: RecruitmentState, command: Command, now: datetime) -> list[Dom
     """The events ``command`` produces in ``state`` at ``now``, or a RuleViolation."""
     check_now(now)
     check_writer(state, command)
-    decider = DECIDERS.get(type(command))
-    if decider is None:
-        raise RuleViolation(
-            "STATE-UNKNOWN-COMMAND", f"{type(command).__name__} is not a campaign command", None
-        )
-    return decider(state, command, now, command.actor.id)
+    return dispatch(DECIDERS, state, command, now, "a campaign command")
 
 
 decide_recruitment = decide

@@ -13,7 +13,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.commands import Actor, AppointmentCommand, RecruitmentCommand
+# the claim's updates take the domain's commands (domain.claim), importable from here too
+from domain.commands import (
+    AppointmentCommand,
+    ApproveClaim,  # noqa: F401
+    RecordDecision,  # noqa: F401
+    RecordSubmission,  # noqa: F401
+    RecruitmentCommand,
+    RedraftClaim,  # noqa: F401
+)
 from domain.events import Appointed
 from domain.state import AppointmentState, RecruitmentState
 from domain.values import Municipality
@@ -194,27 +202,6 @@ class ClaimAppointmentInput(Msg):
 class ClaimStarted(Msg):
     workflow_id: str
     already_closed: bool = False
-
-
-class ApproveClaim(Msg):
-    actor: Actor
-
-
-class RedraftClaim(Msg):
-    """Re-gather the year's costs (e.g. a late payment) before approval."""
-
-    actor: Actor
-
-
-class RecordSubmission(Msg):
-    actor: Actor
-    submitted_on: date
-
-
-class RecordDecision(Msg):
-    actor: Actor
-    decided_on: date
-    granted_yen: int = Field(ge=0)
 
 
 class ClaimView(Msg):

@@ -23,8 +23,8 @@ def activities(*, store: Any, notifier: Any, client: Any = None) -> list[Callabl
     es = EventStoreActivities(store)
     nt = NotificationActivities(notifier)
     docs = DocumentActivities(store)
-    claims = ClaimActivities(client)
+    claims = ClaimActivities(client, store)
     return [
-        es.append_events, es.read_stream, es.load_costs, nt.notify, docs.render_posting,
-        claims.ensure_claim, claims.assess_year,
+        es.append_events, es.read_stream, nt.notify, docs.render_posting,
+        claims.ensure_claim, claims.assess_claim_year,
     ]

@@ -9,8 +9,11 @@ appointments and campaigns from the event store, assesses them with the R-SUB ru
 R-SUB-5), drafts the claim (SubsidyAssessed + SubsidyClaimDrafted) and waits for the
 approver; then records the submission and MIC's decision.
 
-The domain has no claim commands yet: the small state machine below (``_check``) is this
-workflow's own, with ``AUTH-ROLE`` / ``STATE-CLAIM-STAGE`` codes like the domain's.
+The claim is a domain aggregate (``domain.claim``): the workflow validates each step with
+``claim.check`` and appends what ``claim.decide`` returns, like the campaign and the
+appointment. Gathering and assessing the year's costs is one activity
+(``assess_claim_year``, since patch ``claim-assess-one-activity``; earlier histories ran
+``load_costs`` then ``assess_year``, so the cost list crossed the history twice).
 """
 
 from __future__ import annotations
@@ -22,18 +25,21 @@ from temporalio import workflow
 # Deterministic code (the domain, the messages, workflows.common) is passed through the
 # sandbox: imported once per worker, not again for every workflow run.
 with workflow.unsafe.imports_passed_through():
-    from activities.models import AssessYear, CostsForYear, LoadCosts, YearAssessment
-    from domain.commands import SYSTEM, Actor
-    from domain.errors import RuleViolation
-    from domain.events import (
-        DomainEvent,
-        SubsidyAssessed,
-        SubsidyClaimApproved,
-        SubsidyClaimDrafted,
-        SubsidyClaimed,
-        SubsidyDecided,
+    from activities.claims import ClaimActivities
+    from activities.models import ClaimAssessment, ClaimYear
+    from domain import claim
+    from domain.commands import (
+        SYSTEM,
+        Actor,
+        ApproveClaim,
+        Command,
+        DraftClaim,
+        RecordDecision,
+        RecordSubmission,
+        RedraftClaim,
     )
-    from workflows import ids
+    from domain.errors import RuleViolation
+    from domain.events import DomainEvent
     from workflows.common import (
         STORE_RETRY,
         STORE_TIMEOUT,
@@ -45,18 +51,13 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.models import (
         AppointmentYearClosed,
-        ApproveClaim,
         ClaimInput,
         ClaimView,
         CommandResult,
-        RecordDecision,
-        RecordSubmission,
-        RedraftClaim,
     )
 
-_NEXT = {"approve": "drafted", "redraft": "drafted", "submit": "approved", "decide": "submitted"}
-_ROLE = {"approve": "approver", "redraft": "hr_officer", "submit": "hr_officer",
-         "decide": "hr_officer"}
+# Since this patch the year's costs are gathered and assessed by one activity.
+ONE_ASSESS_ACTIVITY_PATCH = "claim-assess-one-activity"
 
 
 @workflow.defn(name="SubsidyClaimWorkflow")
@@ -65,14 +66,15 @@ class SubsidyClaimWorkflow:
     def __init__(self, inp: ClaimInput) -> None:
         self._inp = inp
         self._code = inp.municipality.code or ""
-        self._id = ids.claim_id(self._code, inp.fiscal_year)
+        self._state = claim.new_claim(self._code, inp.fiscal_year)
+        self._id = self._state.claim_id
         self._writer = EventWriter(self._code)
-        self._stage = "collecting"
         self._appointments: list[str] = []
-        self._assessment: dict | None = None
-        self._amount: int | None = None
-        self._granted: int | None = None
         self._lock = asyncio.Lock()
+
+    @property
+    def _stage(self) -> str:
+        return self._state.stage.value
 
     @workflow.run
     async def run(self, inp: ClaimInput) -> ClaimView:
@@ -96,10 +98,10 @@ class SubsidyClaimWorkflow:
             to=inp.contacts.approver,
             subject=f"【特別交付税】{inp.fiscal_year}年度の申請案の承認をお願いします",
             body=f"{inp.municipality.name} の {inp.fiscal_year}年度 CIO補佐官等 特別交付税措置の"
-                 f"申請案（措置額 {self._amount:,}円）を確認し、承認してください。",
+                 f"申請案（措置額 {self._state.amount_yen:,}円）を確認し、承認してください。",
             kind="claim:drafted", municipality=self._code,
         )
-        await workflow.wait_condition(lambda: self._stage == "decided")
+        await workflow.wait_condition(lambda: self._state.stage is claim.ClaimStage.decided)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
 
@@ -110,118 +112,112 @@ class SubsidyClaimWorkflow:
         if sig.appointment_id in self._appointments:
             return
         self._appointments.append(sig.appointment_id)
-        if self._stage == "drafted":  # a late appointment: draft again before approval
+        if self._state.stage is claim.ClaimStage.drafted:  # a late appointment: draft again
             async with self._lock:
-                if self._stage == "drafted":
+                if self._state.stage is claim.ClaimStage.drafted:
                     await self._draft(SYSTEM)
 
     # ------------------------------------------------------------------ updates
 
-    def _check(self, step: str, actor: Actor) -> None:
-        no_system_actor(actor)
-        if actor.role != _ROLE[step]:
-            raise RuleViolation("AUTH-ROLE", f"this step needs the role {_ROLE[step]}, "
-                                f"not {actor.role}", "actor.role")
-        if self._stage != _NEXT[step]:
-            raise RuleViolation("STATE-CLAIM-STAGE", f"cannot {step} a claim that is "
-                                f"{self._stage}", None)
-
-    def _validate(self, step: str, actor: Actor) -> None:
+    def _validate(self, cmd: Command) -> None:
+        """The domain's guard (role and stage); people never act as the system."""
         try:
-            self._check(step, actor)
+            no_system_actor(cmd.actor)
+            claim.check(self._state, cmd)
         except RuleViolation as v:
             raise refusal(v) from None
 
-    async def _do(self, step: str, actor: Actor, events: list[DomainEvent], stage: str) -> CommandResult:
-        async with self._lock:
-            self._validate(step, actor)
-            await self._append(events, actor)
-            self._stage = stage
-            upsert_search_attributes(stage=stage)
-        return CommandResult(events=[e.type for e in events], stage=stage,  # type: ignore[attr-defined]
+    def _result(self, events: list[DomainEvent]) -> CommandResult:
+        return CommandResult(events=[e.type for e in events], stage=self._stage,  # type: ignore[attr-defined]
                              version=self._writer.versions.get(self._id, 0))
+
+    async def _decide(self, cmd: Command) -> CommandResult:
+        now = workflow.now()
+        async with self._lock:
+            self._validate(cmd)
+            events = claim.decide(self._state, cmd, now)
+            await self._append(events, cmd.actor)
+            upsert_search_attributes(stage=self._stage)
+        return self._result(events)
 
     @workflow.update(name="approve")
     async def approve(self, cmd: ApproveClaim) -> CommandResult:
-        ev = SubsidyClaimApproved(at=workflow.now(), by=cmd.actor.id, claim_id=self._id)
-        return await self._do("approve", cmd.actor, [ev], "approved")
+        return await self._decide(cmd)
 
     @approve.validator
     def _v_approve(self, cmd: ApproveClaim) -> None:
-        self._validate("approve", cmd.actor)
+        self._validate(cmd)
 
     @workflow.update(name="redraft")
     async def redraft(self, cmd: RedraftClaim) -> CommandResult:
         async with self._lock:
-            self._validate("redraft", cmd.actor)
+            self._validate(cmd)
             events = await self._draft(cmd.actor)
-        return CommandResult(events=[e.type for e in events], stage=self._stage,  # type: ignore[attr-defined]
-                             version=self._writer.versions.get(self._id, 0))
+        return self._result(events)
 
     @redraft.validator
     def _v_redraft(self, cmd: RedraftClaim) -> None:
-        self._validate("redraft", cmd.actor)
+        self._validate(cmd)
 
     @workflow.update(name="record_submission")
     async def record_submission(self, cmd: RecordSubmission) -> CommandResult:
-        ev = SubsidyClaimed(at=workflow.now(), by=cmd.actor.id, claim_id=self._id,
-                            submitted_on=cmd.submitted_on)
-        return await self._do("submit", cmd.actor, [ev], "submitted")
+        return await self._decide(cmd)
 
     @record_submission.validator
     def _v_submission(self, cmd: RecordSubmission) -> None:
-        self._validate("submit", cmd.actor)
+        self._validate(cmd)
 
     @workflow.update(name="record_decision")
     async def record_decision(self, cmd: RecordDecision) -> CommandResult:
-        ev = SubsidyDecided(at=workflow.now(), by=cmd.actor.id, claim_id=self._id,
-                            granted_yen=cmd.granted_yen, decided_on=cmd.decided_on)
-        result = await self._do("decide", cmd.actor, [ev], "decided")
-        self._granted = cmd.granted_yen
-        return result
+        return await self._decide(cmd)
 
     @record_decision.validator
     def _v_decision(self, cmd: RecordDecision) -> None:
-        self._validate("decide", cmd.actor)
+        self._validate(cmd)
 
     # ------------------------------------------------------------------ drafting
 
     async def _draft(self, actor: Actor) -> list[DomainEvent]:
+        """Assess the year's costs and draft the claim (``DraftClaim`` by ``actor``)."""
+        inp = self._inp
+        if workflow.patched(ONE_ASSESS_ACTIVITY_PATCH):
+            assessed: ClaimAssessment = await workflow.execute_activity_method(
+                ClaimActivities.assess_claim_year,
+                ClaimYear(municipality=inp.municipality, fiscal_year=inp.fiscal_year),
+                start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
+            )
+            assessment = assessed.assessment
+        else:
+            assessment = await self._assess_before_patch()
+        was = self._state.stage
+        events = claim.decide(self._state, DraftClaim(actor=actor, assessment=assessment),
+                              workflow.now())
+        await self._append(events, actor)
+        if was is not claim.ClaimStage.drafted:
+            upsert_search_attributes(stage=self._stage)
+        workflow.logger.info("claim %s drafted: %d yen", self._id, self._state.amount_yen)
+        return events
+
+    async def _assess_before_patch(self) -> dict:
+        """Histories recorded before ``ONE_ASSESS_ACTIVITY_PATCH`` loaded the costs with one
+        activity and assessed them with another. Only replays take this path (the two
+        activities are gone), so their results are read back as plain data."""
         inp = self._inp
         costs = await workflow.execute_activity(
-            "load_costs", LoadCosts(municipality_code=self._code, fiscal_year=inp.fiscal_year),
-            result_type=CostsForYear, start_to_close_timeout=STORE_TIMEOUT,
-            retry_policy=STORE_RETRY,
+            "load_costs", {"municipality_code": self._code, "fiscal_year": inp.fiscal_year},
+            result_type=dict, start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
         )
         assessed = await workflow.execute_activity(
             "assess_year",
-            AssessYear(municipality=inp.municipality, fiscal_year=inp.fiscal_year, costs=costs),
-            result_type=YearAssessment, start_to_close_timeout=STORE_TIMEOUT,
-            retry_policy=STORE_RETRY,
+            {"municipality": inp.municipality.model_dump(mode="json"),
+             "fiscal_year": inp.fiscal_year, "costs": costs},
+            result_type=dict, start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
         )
-        a = assessed.assessment
-        now = workflow.now()
-        events: list[DomainEvent] = [
-            SubsidyAssessed(
-                at=now, by=actor.id, fiscal_year=inp.fiscal_year, eligible=a["eligible"],
-                total_measure_yen=a["total_measure_yen"], assessment=a,
-                rules=tuple(dict.fromkeys(r["code"] for r in a.get("reasons", []))),
-            ),
-            SubsidyClaimDrafted(
-                at=now, by=actor.id, claim_id=self._id, fiscal_year=inp.fiscal_year,
-                amount_yen=a["total_measure_yen"],
-            ),
-        ]
-        await self._append(events, actor)
-        self._assessment, self._amount = a, a["total_measure_yen"]
-        if self._stage != "drafted":
-            self._stage = "drafted"
-            upsert_search_attributes(stage="drafted")
-        workflow.logger.info("claim %s drafted: %d yen", self._id, self._amount)
-        return events
+        return assessed["assessment"]
 
     async def _append(self, events: list[DomainEvent], actor: Actor) -> None:
         await self._writer.append(self._id, "subsidy", events, actor)
+        self._state = claim.fold_claim(events, self._state)
 
     # ------------------------------------------------------------------ query
 
@@ -230,7 +226,7 @@ class SubsidyClaimWorkflow:
         return ClaimView(
             workflow_id=self._id, municipality_code=self._code,
             fiscal_year=self._inp.fiscal_year, stage=self._stage,
-            assessment=self._assessment, amount_yen=self._amount, granted_yen=self._granted,
-            appointments=list(self._appointments),
+            assessment=self._state.assessment, amount_yen=self._state.amount_yen,
+            granted_yen=self._state.granted_yen, appointments=list(self._appointments),
             version=self._writer.versions.get(self._id, 0),
         )

@@ -23,8 +23,10 @@ ALL = sorted(
 
 
 def test_the_unions_list_every_command():
-    listed = set(typing.get_args(commands.RecruitmentCommand)) | set(
-        typing.get_args(commands.AppointmentCommand)
+    listed = (
+        set(typing.get_args(commands.RecruitmentCommand))
+        | set(typing.get_args(commands.AppointmentCommand))
+        | set(typing.get_args(commands.ClaimCommand))
     )
     assert listed == set(ALL)
 

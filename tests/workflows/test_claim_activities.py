@@ -1,6 +1,6 @@
-"""The claim's activities against a real event store: a municipality's costs of one fiscal
+"""The claim's activity against a real event store: a municipality's costs of one fiscal
 year gathered across all its appointments and campaigns (R-SUB-6), assessed with one
-advisor counted (R-SUB-5)."""
+advisor counted (R-SUB-5) — in one activity, so only the assessment enters the history."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime
 from temporalio.testing import ActivityEnvironment
 
 from activities.claims import ClaimActivities
-from activities.event_store import EventStoreActivities
-from activities.models import AssessYear, LoadCosts
-from domain.events import CostCategory, CostKind, CostRecorded, event_payload
+from activities.models import ClaimYear
+from domain import streams
+from domain.claim_costs import costs_of_year
+from domain.events import CostCategory, CostKind, CostRecorded, event_payload, parse_event
 from domain.fiscal import fiscal_year_of
 from eventstore import NewEvent
 from tests.unit import lifecycle_builders as lb
@@ -39,22 +40,25 @@ async def test_R_SUB_5_one_advisor_counted_across_the_municipalitys_appointments
         ("ap2", [_cost("q1", CostKind.remuneration, 500_000, date(2024, 8, 31))]),
     ):
         first = appointed.model_copy(update={"appointment_id": ap})
-        await store.append(f"appointment:{code}:{ap}", 0, [_new(first), *map(_new, costs)],
+        await store.append(streams.appointment(code, ap), 0, [_new(first), *map(_new, costs)],
                            stream_type="appointment")
-    await store.append(f"recruitment:{code}:c9", 0, [_new(_cost(
+    await store.append(streams.campaign(code, "c9"), 0, [_new(_cost(
         "r1", CostKind.agency_fee, 880_000, date(2024, 5, 10), CostCategory.recruitment))],
         stream_type="recruitment")
 
-    env = ActivityEnvironment()
-    costs = await env.run(EventStoreActivities(store).load_costs,
-                          LoadCosts(municipality_code=code, fiscal_year=2024))
-    assert {a.id: [p["amount_yen"] for p in a.payments] for a in costs.advisors} == {
+    # the year's costs, as the claim's activity derives them from the parsed events
+    recorded = [*await store.read_category(streams.appointments_of(code)),
+                *await store.read_category(streams.campaigns_of(code))]
+    costs = costs_of_year(2024, ((r.stream_id, parse_event(r.type, r.data, r.schema_version))
+                                 for r in recorded))
+    assert {a.id: [p.amount_yen for p in a.payments] for a in costs.advisors} == {
         "ap1": [300_000], "ap2": [500_000]}  # the FY2025 payment is left out (R-SUB-6)
-    assert costs.recruitment_costs == [
+    assert [c.model_dump(mode="json") for c in costs.recruitment_costs] == [
         {"date": "2024-05-10", "kind": "agency_fee", "amount_yen": 880_000}]
 
-    result = await env.run(ClaimActivities(None).assess_year, AssessYear(
-        municipality=appointed.municipality, fiscal_year=2024, costs=costs))
+    env = ActivityEnvironment()
+    result = await env.run(ClaimActivities(None, store).assess_claim_year, ClaimYear(
+        municipality=appointed.municipality, fiscal_year=2024))
     a = result.assessment
     assert a["appointment"]["counted_advisor"] == "ap2"  # the largest eligible cost (R-SUB-5)
     assert a["appointment"]["measure_yen"] == 250_000  # 0.5 x 500,000 (R-SUB-3)
