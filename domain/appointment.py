@@ -22,11 +22,11 @@ from domain.findings import Finding, last_day_of_span
 from domain.pledges import PledgeItem, missing_pledges
 from domain.policy import Policy, default_policy
 from domain.readiness import readiness_warnings
-from domain.values import AppointmentForm, Frozen, Municipality
+from domain.values import AppointmentForm, Frozen, Municipality, MunicipalityKind
 
 __all__ = [
-    "Appointee", "Duty", "DutyKind", "Finding", "check_appointment", "check_dispatch_term",
-    "term_violations",
+    "Appointee", "Duty", "DutyKind", "Finding", "check_appointment", "check_digital_expert_dispatch",
+    "check_dispatch_term", "duty_warnings", "term_violations",
 ]
 
 
@@ -56,6 +56,9 @@ class Appointee(Frozen):
     @property
     def for_profit(self) -> bool:
         return bool(self.for_profit_employer and self.for_profit_employer.strip())
+
+
+_CLAUSE_JA = {"confidentiality": "守秘義務", "fairness": "公平性・透明性の確保"}
 
 
 def _duty(d: Duty | DutyKind | str | Mapping[str, Any]) -> Duty:
@@ -138,6 +141,8 @@ def _duty_violations(form: AppointmentForm, duties: Sequence[Duty], p: Policy) -
                         f"as specific_fixed_term or limit the duty to advice, research or diagnosis",
                 field=f"duties.{i}.kind",
             ))
+        elif d.kind.value in spt.warning_duties:
+            continue  # a warning (duty_warnings), not a violation (turn 2)
         elif d.kind.value not in spt.allowed_duties:
             out.append(Finding(
                 code=spt.rule,
@@ -147,6 +152,72 @@ def _duty_violations(form: AppointmentForm, duties: Sequence[Duty], p: Policy) -
                 field=f"duties.{i}.kind",
             ))
     return out
+
+
+def duty_warnings(form: AppointmentForm, duties: Sequence[Duty], p: Policy) -> list[Finding]:
+    """R-FORM-2 warnings (turn 2): a special part-time advisor may take part in drafting by
+    advising, the plan stays the staff's; an enterprise_dispatch appointee may not handle
+    permits or contracts concerning the dispatching company (規定例②, R-FORM-4)."""
+    out: list[Finding] = []
+    if form is AppointmentForm.special_part_time:
+        spt = p.forms.special_part_time
+        for i, d in enumerate(duties):
+            if d.kind.value in spt.warning_duties:
+                out.append(Finding(
+                    code=spt.rule,
+                    message=f"a {spt.name_ja} (special_part_time) advises on drafting "
+                            f"({d.text or d.kind.value}): the plan stays the staff's (丸投げしない); "
+                            "the advisor's part is advice, research and diagnosis",
+                    field=f"duties.{i}.kind",
+                ))
+    if form is AppointmentForm.enterprise_dispatch:
+        ed = p.forms.enterprise_dispatch
+        for i, d in enumerate(duties):
+            if d.kind.value in ("contracting", "deciding"):
+                out.append(Finding(
+                    code="R-FORM-4",
+                    message=f"{ed.name_ja}: the dispatched appointee may not handle permits or "
+                            f"contracts concerning the dispatching company "
+                            f"({ed.restricted_acts_ja}); duty {d.kind.value!r} must exclude them",
+                    field=f"duties.{i}.kind",
+                ))
+    return out
+
+
+def check_digital_expert_dispatch(
+    municipality: Municipality,
+    start: dt.date,
+    end: dt.date,
+    internal_coordinator: str | None,
+    policy: Policy | None = None,
+) -> tuple[list[Finding], list[Finding]]:
+    """デジタル専門人材派遣制度 (R-FORM-4, turn 2): for 市町村 except designated cities (指定都市),
+    with an internal coordinator (内部調整責任者); 6 months to 2 years as a rule (warning).
+    Returns ``(violations, warnings)``."""
+    p = _policy(policy)
+    name = p.measures.other_measures.digital_expert_dispatch.name_ja
+    violations: list[Finding] = []
+    if municipality.kind not in (MunicipalityKind.city, MunicipalityKind.town,
+                                 MunicipalityKind.village):
+        violations.append(Finding(
+            code="R-FORM-4",
+            message=f"{name} is for 市町村; {municipality.name} is a {municipality.kind.value}",
+            field="municipality.kind",
+        ))
+    elif municipality.designated_city:
+        violations.append(Finding(
+            code="R-FORM-4",
+            message=f"{name} is for 市町村（指定都市除く）: {municipality.name} is a designated city",
+            field="municipality.designated_city",
+        ))
+    if not (internal_coordinator and internal_coordinator.strip()):
+        violations.append(Finding(
+            code="R-FORM-4",
+            message=f"{name} needs an internal coordinator (内部調整責任者) named by the municipality",
+            field="internal_coordinator",
+        ))
+    warnings = check_dispatch_term("digital_expert_dispatch", start, end, p) if end >= start else []
+    return violations, warnings
 
 
 def check_appointment(
@@ -160,8 +231,14 @@ def check_appointment(
     readiness_confirmed: Iterable[int],
     municipality: Municipality | None = None,
     policy: Policy | None = None,
+    contract_clauses: Iterable[str] | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
-    """Every rule about a proposed appointment: ``(violations, warnings)``."""
+    """Every rule about a proposed appointment: ``(violations, warnings)``.
+
+    ``contract_clauses`` (outsourcing, turn 2): None keeps the pledges R-PLEDGE-1/2 ask;
+    a list means the measures live in the contract: each of confidentiality and fairness
+    missing is an R-FORM-3 violation and the personal pledges are not demanded.
+    """
     p = _policy(policy)
     form = AppointmentForm(form)
     duty_list = [_duty(d) for d in duties]
@@ -188,20 +265,24 @@ def check_appointment(
     if not duty_list:
         warnings.append(Finding(code="R-POST-1", message="the role states no concrete duty",
                                 field="duties"))
-    if form is AppointmentForm.outsourcing:
+    by_contract = form is AppointmentForm.outsourcing and contract_clauses is not None
+    if by_contract:
         rule = p.forms.outsourcing
-        lacking = [c for c in rule.contract_must_cover if PledgeItem(c) not in signed]
-        if lacking:
-            violations.append(Finding(
-                code=rule.rule,
-                message=f"an outsourcing contract (業務委託) must carry {', '.join(lacking)} "
-                        "(守秘義務) and fairness in the contract or the specification",
-                field="pledges_signed",
-            ))
-    violations += missing_pledges(form, appointee.for_profit, appointee.advises_on_procurement,
-                                  signed, p)
+        clauses = set(contract_clauses or ())
+        for clause in rule.contract_must_cover:
+            if clause not in clauses:
+                violations.append(Finding(
+                    code=rule.rule,
+                    message=f"an outsourcing contract (業務委託) must secure {clause} "
+                            f"({_CLAUSE_JA[clause]}) in the contract or the specification",
+                    field="contract_clauses",
+                ))
+    else:
+        violations += missing_pledges(form, appointee.for_profit,
+                                      appointee.advises_on_procurement, signed, p)
+    warnings += duty_warnings(form, duty_list, p)
     if (appointee.for_profit and appointee.advises_on_procurement
-            and form not in p.pledges.conflict_of_interest.forms):
+            and (by_contract or form not in p.pledges.conflict_of_interest.forms)):
         warnings.append(Finding(
             code="R-PLEDGE-2",
             message=f"the appointee works for {appointee.for_profit_employer} and advises on "

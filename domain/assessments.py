@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -48,6 +48,8 @@ class AppointmentInput(Frozen):
     appointee: Appointee = Appointee()
     pledges_signed: tuple[PledgeItem, ...] = ()
     readiness_confirmed: tuple[int, ...] = ()
+    # turn 2, outsourcing: the measures as contract clauses (null = absent)
+    contract_clauses: tuple[Literal["confidentiality", "fairness"], ...] | None = None
 
 
 def _path(loc: tuple[Any, ...]) -> str | None:
@@ -141,6 +143,7 @@ def assess_appointment(doc: dict, policy: Policy | None = None) -> dict:
     violations, warnings = check_appointment(
         data.form, data.term.start, data.term.end, data.duties, data.initiatives,
         data.appointee, data.pledges_signed, data.readiness_confirmed, data.municipality, policy,
+        contract_clauses=data.contract_clauses,
     )
     return {
         "valid": not violations,

@@ -1,8 +1,8 @@
-"""Bid restrictions (入札制限) around a CIO advisor — R-BID-A, B1, B2, C, DA.
+"""Bid restrictions (入札制限) around a CIO advisor — R-BID-A, B1, B2, C, DA, GL.
 
 参考4.4-⑧ gives the municipal examples (A: a period around the contract, B: companies
 with a relationship to the advisor, C: acts the advisor may not do), 参考4.4-⑩ the
-Digital Agency rule (DA). The municipality picks one rule set; its parameters are in
+Digital Agency rule (DA), 参考4.4-⑨ the national standard guideline (GL). The municipality picks one rule set; its parameters are in
 ``policies/bid_rule_sets.json`` and its semantics are fixed in contracts.md. All dates
 compare with the procurement's ``published`` date.
 """
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from domain.errors import RuleViolation
 from domain.findings import days_inclusive
@@ -22,7 +22,7 @@ from domain.fiscal import period_after
 from domain.policy import BidPolicy, Policy, default_policy
 from domain.values import Frozen
 
-RuleSetName = Literal["A", "B1", "B2", "C", "DA"]
+RuleSetName = Literal["A", "B1", "B2", "C", "DA", "GL"]
 
 
 class Decision(StrEnum):
@@ -63,6 +63,11 @@ class Procurement(Frozen):
     spec_writers: tuple[str, ...] = ()
     evaluators: tuple[str, ...] = ()
     supervisors: tuple[str, ...] = ()
+    # GL (turn 2): companies that directly took part in drafting this specification, and
+    # companies supporting the PJMO of the system this procurement designs or develops
+    spec_drafting_companies: tuple[str, ...] = ()
+    pmo_support_companies: tuple[str, ...] = ()
+    design_or_development: bool = True
 
 
 class Contract(Frozen):
@@ -81,6 +86,12 @@ class Exemption(Frozen):
     audit_accepted: bool
 
 
+class GLExemption(Frozen):
+    """GL's exemption: the drafting company gains no competitive advantage."""
+
+    no_competitive_advantage: bool
+
+
 class BidCase(Frozen):
     rule_set: RuleSetName
     procurement: Procurement
@@ -89,7 +100,16 @@ class BidCase(Frozen):
     groups: tuple[Group, ...] = ()
     advisors: tuple[str, ...] | None = None
     contract: Contract | None = None
-    exemption: Exemption | None = None
+    exemption: Exemption | GLExemption | None = None
+
+    @model_validator(mode="after")
+    def _exemption_fits_the_rule_set(self) -> BidCase:
+        if self.rule_set == "GL" and isinstance(self.exemption, Exemption):
+            raise ValueError("exemption: rule set GL takes {\"no_competitive_advantage\": bool}")
+        if self.rule_set == "DA" and isinstance(self.exemption, GLExemption):
+            raise ValueError("exemption: rule set DA takes the conditions no_spec_contact, "
+                             "contact_history_submitted, audit_accepted")
+        return self
 
 
 class BidDecision(Frozen):
@@ -111,27 +131,52 @@ class BidDecision(Frozen):
 
 
 def group_of(company: str, groups: Iterable[Group]) -> set[str]:
-    """The company and every company listed with it in one group entry, parent included."""
+    """The company and every company connected to it through group entries, at any depth
+    (turn 2): the parent and members of one entry are connected, and connection is
+    undirected and transitive (a member that is the parent of another entry brings it in)."""
+    entries = [{g.parent, *g.members} for g in groups]
     out = {company}
-    for g in groups:
-        entry = {g.parent, *g.members}
-        if company in entry:
-            out |= entry
+    grew = True
+    while grew:
+        grew = False
+        for entry in entries:
+            if entry & out and not entry <= out:
+                out |= entry
+                grew = True
     return out
 
 
 def parent_and_subsidiaries(company: str, groups: Iterable[Group], *, parent: bool = True,
                             subsidiaries: bool = True, sisters: bool = False) -> set[str]:
-    """DA's restricted set for one side-job company: itself, its parent and subsidiaries."""
-    out = {company}
+    """DA's restricted set for one side-job company: itself, its ancestors (parent, the
+    parent's parent ...) and its descendants (subsidiaries, theirs ...) at any depth (turn 2);
+    sisters (another member of the parent's entry) only when ``sisters``."""
+    groups = list(groups)
+    parents: dict[str, set[str]] = {}
+    children: dict[str, set[str]] = {}
     for g in groups:
-        if company in g.members:
-            if parent:
-                out.add(g.parent)
-            if sisters:
-                out |= set(g.members)
-        if company == g.parent and subsidiaries:
-            out |= set(g.members)
+        for m in g.members:
+            parents.setdefault(m, set()).add(g.parent)
+            children.setdefault(g.parent, set()).add(m)
+
+    def walk(start: str, links: dict[str, set[str]]) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for nxt in links.get(todo.pop(), ()):
+                if nxt not in seen and nxt != start:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    out = {company}
+    if parent:
+        out |= walk(company, parents)
+    if subsidiaries:
+        out |= walk(company, children)
+    if sisters:
+        for p in parents.get(company, ()):
+            out |= children.get(p, set())
     return out
 
 
@@ -326,7 +371,38 @@ def _rule_da(case: BidCase, policy: BidPolicy) -> BidDecision:
     })
 
 
-_RULES = {"A": _rule_a, "B1": _rule_b1, "B2": _rule_b2, "C": _rule_c, "DA": _rule_da}
+def _rule_gl(case: BidCase, policy: BidPolicy) -> BidDecision:
+    """参考4.4-⑨ (turn 2): the company itself, not its group; ``people`` stays empty."""
+    rs = policy.rule_sets.GL
+    p = case.procurement
+    if case.bidder in p.pmo_support_companies and p.design_or_development:
+        return BidDecision(
+            decision=Decision.restricted, rule=rs.rule,
+            reason=f"{case.bidder} supports the PJMO of the system {p.id} designs or develops: "
+                   "it may not bid on that design or development (相互けん制, no exemption)",
+        )
+    if case.bidder not in p.spec_drafting_companies:
+        why = ("" if case.bidder not in p.pmo_support_companies
+               else "; its PJMO support does not bar a procurement without design or development")
+        return BidDecision(decision=Decision.allowed, rule=None,
+                           reason=f"{case.bidder} did not take part in drafting the specification "
+                                  f"of {p.id} and does not support its PJMO{why}")
+    base = (f"{case.bidder} took part directly in drafting the specification of {p.id}: it may "
+            "not bid unless it gains no competitive advantage (競争上何ら有利とならない)")
+    ex = case.exemption
+    if ex is None:
+        return BidDecision(decision=Decision.exemption_possible, rule=rs.rule,
+                           reason=base + "; the exemption may be applied for")
+    assert isinstance(ex, GLExemption)
+    if ex.no_competitive_advantage:
+        return BidDecision(decision=Decision.exempted, rule=rs.rule,
+                           reason=base + "; exempted: no competitive advantage recognised")
+    return BidDecision(decision=Decision.restricted, rule=rs.rule,
+                       reason=base + "; exemption refused: a competitive advantage remains")
+
+
+_RULES = {"A": _rule_a, "B1": _rule_b1, "B2": _rule_b2, "C": _rule_c, "DA": _rule_da,
+          "GL": _rule_gl}
 
 
 def assess(case: BidCase, policy: Policy | BidPolicy | None = None) -> BidDecision:

@@ -213,12 +213,23 @@ class RuleSetDA(Frozen):
     ]
 
 
+class RuleSetGL(Frozen):
+    """参考4.4-⑨ (デジタル・ガバメント推進標準ガイドライン), turn 2."""
+
+    rule: Literal["R-BID-GL"]
+    title: str
+    source: str
+    spec_drafting_exemption: str  # ただし、競争上何ら有利とならないと認められるときはこの限りでない
+    pmo_support_exemption: bool = False
+
+
 class RuleSets(Frozen):
     A: RuleSetA
     B1: RuleSetB1
     B2: RuleSetB2
     C: RuleSetC
     DA: RuleSetDA
+    GL: RuleSetGL
 
 
 class BidPolicy(Frozen):
@@ -271,18 +282,25 @@ class SpecialPartTimePolicy(Frozen):
     name_ja: str
     allowed_duties: tuple[DutyKindName, ...]
     executive_duties: tuple[DutyKindName, ...]
+    # turn 2: outside 助言・調査・診断 but only a warning (drafting: the plan stays the staff's)
+    warning_duties: tuple[DutyKindName, ...] = ()
+
+
+ContractClauseName = Literal["confidentiality", "fairness"]
 
 
 class OutsourcingPolicy(Frozen):
     rule: str
     name_ja: str
-    contract_must_cover: tuple[PledgeName, ...]
+    contract_must_cover: tuple[ContractClauseName, ...]
 
 
 class EnterpriseDispatchForm(Frozen):
     rule: str
     name_ja: str
     term_from: str
+    # 規定例②: acts the dispatched appointee may not handle concerning the dispatching company
+    restricted_acts_ja: str = ""
 
 
 class FormsPolicy(Frozen):

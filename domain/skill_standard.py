@@ -154,6 +154,7 @@ class PersonaSpec(Frozen):
     main_skills_ja: tuple[str, ...]
     skills: tuple[SkillItem, ...]
     desired_levels: tuple[DesiredLevel, ...]
+    desired_levels_note: str = ""
     desired_qualifications: tuple[IpaExam, ...]
     desired_experience: tuple[DesiredExperience, ...]
 
@@ -371,9 +372,18 @@ def judge_level(
                 verdict=LevelVerdict.needs_interview,
                 reason="level 4 needs the field's exam plus work experience; confirm at interview",
             )
+        if experience_years_in_field:
+            # turn 2 (R-SKILL-3/4): 「レベル4相当以上の専門知識、経験・実績」 — experience and
+            # achievements judged equivalent stand in for the exam: never not_met on paper
+            return LevelJudgementResult(
+                verdict=LevelVerdict.needs_interview,
+                reason=f"no exam of the field, but {experience_years_in_field:g} years of "
+                       "experience in it: judge at interview whether it is equivalent to level 4",
+            )
         return LevelJudgementResult(
             verdict=LevelVerdict.not_met,
-            reason=f"no exam of the field ({', '.join(sorted(field_exams)) or 'none'}) and no level claim",
+            reason=f"no exam of the field ({', '.join(sorted(field_exams)) or 'none'}), no "
+                   "experience in the field and no level claim",
         )
     # levels 5-7: experience and achievements only
     if (claimed_level is not None and claimed_level >= min_level) or (

@@ -40,11 +40,21 @@ KIND_JA = {
 
 
 class Payment(Frozen):
-    """One payment to an advisor (報酬, 期末手当, 委託料 ...), dated when paid (R-SUB-6)."""
+    """One payment to an advisor (報酬, 期末手当, 委託料 ...), dated when paid (R-SUB-6).
+
+    ``accrual_date`` (turn 2): the day the obligation arose (地方自治法施行令143条: March's
+    remuneration paid on April 10 belongs to March's fiscal year); when present it, not
+    ``date``, decides the fiscal year. It may fall after ``date`` (an advance payment).
+    """
 
     date: dt.date
     kind: PaymentKind
     amount_yen: int = Field(ge=0)
+    accrual_date: dt.date | None = None
+
+    @property
+    def fiscal_day(self) -> dt.date:
+        return self.accrual_date or self.date
 
 
 class AdvisorCosts(Frozen):
@@ -54,11 +64,17 @@ class AdvisorCosts(Frozen):
 
 
 class RecruitmentCost(Frozen):
-    """A cost of recruiting the advisor (agency fee, advertising ...) — R-SUB-4."""
+    """A cost of recruiting the advisor (agency fee, advertising ...) — R-SUB-4.
+    ``accrual_date`` as for ``Payment``."""
 
     date: dt.date
     kind: RecruitmentCostKind
     amount_yen: int = Field(ge=0)
+    accrual_date: dt.date | None = None
+
+    @property
+    def fiscal_day(self) -> dt.date:
+        return self.accrual_date or self.date
 
 
 class Reason(Frozen):
@@ -161,11 +177,14 @@ def _apply_term(
     return measure, reasons
 
 
-def _out_of_fy(what: str, day: dt.date, amount: int, fiscal_year: int) -> Reason:
+def _out_of_fy(what: str, cost: Payment | RecruitmentCost, fiscal_year: int) -> Reason:
+    accrued = (f" (obligation arose {cost.accrual_date.isoformat()})"
+               if cost.accrual_date is not None else "")
     return Reason(
         code="R-SUB-6",
-        message=f"{what} of {yen(amount)} on {day.isoformat()} left out: it belongs to "
-                f"{_fy_text(FiscalYear.of(day).year)}, not {_fy_text(fiscal_year)}",
+        message=f"{what} of {yen(cost.amount_yen)} on {cost.date.isoformat()}{accrued} left out: "
+                f"it belongs to {_fy_text(FiscalYear.of(cost.fiscal_day).year)}, not "
+                f"{_fy_text(fiscal_year)}",
     )
 
 
@@ -189,10 +208,10 @@ def _appointment(
     for index, advisor in enumerate(advisors):
         in_year: list[Payment] = []
         for p in advisor.payments:
-            if fy.contains(p.date):
+            if fy.contains(p.fiscal_day):
                 in_year.append(p)
             else:
-                reasons.append(_out_of_fy(f"payment to {advisor.id}", p.date, p.amount_yen, fiscal_year))
+                reasons.append(_out_of_fy(f"payment to {advisor.id}", p, fiscal_year))
         kinds = eligible_kinds.get(advisor.form)
         if kinds is None:
             amount = sum(p.amount_yen for p in in_year)
@@ -201,6 +220,14 @@ def _appointment(
                 message=f"{advisor.id} ({advisor.form.value}): {yen(amount)} not eligible: "
                         f"only {forms_text} qualify",
             ))
+            if advisor.form is AppointmentForm.enterprise_dispatch:
+                ed = policy.other_measures.enterprise_dispatch
+                reasons.append(Reason(
+                    code="R-SUB-10",
+                    message=f"{advisor.id} (enterprise_dispatch) may qualify under the "
+                            f"{ed.name_ja} measure instead (up to {yen(ed.cap_yen_per_person_per_year)} "
+                            "per person a year; ninyo assesses it with assess_enterprise_dispatch)",
+                ))
             continue
         total = 0
         for p in in_year:
@@ -249,8 +276,8 @@ def _recruitment(
     reasons: list[Reason] = []
     total = 0
     for c in costs:
-        if not fy.contains(c.date):
-            reasons.append(_out_of_fy("recruitment cost", c.date, c.amount_yen, fiscal_year))
+        if not fy.contains(c.fiscal_day):
+            reasons.append(_out_of_fy("recruitment cost", c, fiscal_year))
         elif c.kind not in measure_def.eligible_cost_kinds:
             reasons.append(Reason(
                 code="R-SUB-4",
@@ -283,12 +310,13 @@ def assess(
         # costs of other fiscal years are left out by R-SUB-6 (contracts.md: each with its
         # reason), so R-SUB-1 refuses only this fiscal year's costs
         fy = FiscalYear(fiscal_year)
-        out_of_fy = [_out_of_fy(f"payment to {a.id}", p.date, p.amount_yen, fiscal_year)
-                     for a in advisors for p in a.payments if not fy.contains(p.date)]
-        out_of_fy += [_out_of_fy("recruitment cost", c.date, c.amount_yen, fiscal_year)
-                      for c in recruitment_costs if not fy.contains(c.date)]
-        submitted_a = sum(p.amount_yen for a in advisors for p in a.payments if fy.contains(p.date))
-        submitted_r = sum(c.amount_yen for c in recruitment_costs if fy.contains(c.date))
+        out_of_fy = [_out_of_fy(f"payment to {a.id}", p, fiscal_year)
+                     for a in advisors for p in a.payments if not fy.contains(p.fiscal_day)]
+        out_of_fy += [_out_of_fy("recruitment cost", c, fiscal_year)
+                      for c in recruitment_costs if not fy.contains(c.fiscal_day)]
+        submitted_a = sum(p.amount_yen for a in advisors for p in a.payments
+                          if fy.contains(p.fiscal_day))
+        submitted_r = sum(c.amount_yen for c in recruitment_costs if fy.contains(c.fiscal_day))
         label = "interpretation: " if kind_policy.interpretation else ""
         reason = Reason(
             code="R-SUB-1",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Yen = int  # money is always whole yen (R-SUB-8)
 
@@ -30,6 +30,15 @@ class Municipality(Frozen):
     population: int = Field(ge=0)
     # 全国地方公共団体コード (6 digits with check digit); optional in assessments
     code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    # 指定都市 (turn 2): a city designated by cabinet order; the digital expert dispatch
+    # scheme is for 市町村（指定都市除く）(R-FORM-4)
+    designated_city: bool = False
+
+    @model_validator(mode="after")
+    def _designated_only_cities(self) -> Municipality:
+        if self.designated_city and self.kind is not MunicipalityKind.city:
+            raise ValueError("designated_city: only a city (kind 'city') can be a 指定都市")
+        return self
 
 
 class AppointmentForm(StrEnum):

@@ -62,6 +62,7 @@ def test_R_SKILL_2_producer_skill_items_levels_qualifications_and_experience():
         ("itss", "it_architect"),
         ("uiss", "business_strategist"),
         ("uiss", "is_strategist"),
+        ("uiss", "program_manager"),  # issue 11 point 19: §4.4(2)'s posting example
         ("uiss", "is_architect"),
     }
     assert {lv.min_level for lv in p.desired_levels} == {4}
@@ -137,10 +138,23 @@ def test_R_SKILL_4_level_4_needs_the_fields_exam_plus_experience():
     assert j({IpaExam.ST}, 5).verdict is LevelVerdict.met
     assert j({IpaExam.ST}, None).verdict is LevelVerdict.needs_interview  # exam, no experience
     assert j({IpaExam.ST}, 1).verdict is LevelVerdict.needs_interview  # too little experience
-    assert j({IpaExam.NW}, 10).verdict is LevelVerdict.not_met  # not the field's exam
+    # not the field's exam, but 10 years in the field: turn 2 -> needs_interview (was not_met)
+    assert j({IpaExam.NW}, 10).verdict is LevelVerdict.needs_interview
+    assert j({IpaExam.NW}, None).verdict is LevelVerdict.not_met
     assert j(set(), 10, claimed=4).verdict is LevelVerdict.needs_interview  # claim to verify
     assert j(set(), None).verdict is LevelVerdict.not_met
     assert j({IpaExam.ST}, 5).rule == "R-SKILL-4"
+
+
+def test_R_SKILL_4_level_4_without_the_exam_on_experience_needs_interview():
+    """Issue 11 point 14 (turn 2): 「レベル4相当以上の専門知識、経験・実績」 — experience and
+    achievements judged equivalent: needs_interview, never not_met (was not_met)."""
+    res = judge_level(UISS, "business_strategist", 4, exams_passed=set(),
+                      experience_years_in_field=8, claimed_level=None)
+    assert res.verdict is LevelVerdict.needs_interview and res.rule == "R-SKILL-4"
+    res = judge_level(UISS, "program_manager", 4, exams_passed={IpaExam.NW},
+                      experience_years_in_field=2, claimed_level=None)
+    assert res.verdict is LevelVerdict.needs_interview
 
 
 def test_R_SKILL_4_levels_above_4_are_judged_on_achievements_at_interview():

@@ -93,11 +93,18 @@ def test_R_FORM_2_advice_research_diagnosis_are_allowed(kind):
     assert assess_appointment(appt(duties=(kind,)))["valid"] is True
 
 
-@pytest.mark.parametrize("kind", ["drafting", "implementation"])
-def test_R_FORM_2_drafting_and_implementation_are_outside_special_part_time(kind):
-    out = assess_appointment(appt(duties=("advice", kind)))
+def test_R_FORM_2_implementation_is_outside_special_part_time():
+    out = assess_appointment(appt(duties=("advice", "implementation")))
     assert out["valid"] is False
     assert [(v["code"], v["field"]) for v in out["violations"]] == [("R-FORM-2", "duties.1.kind")]
+
+
+def test_R_FORM_2_drafting_by_a_special_part_time_advisor_is_a_warning():
+    """Issue 11 point 13 (turn 2): the manual's CIO-advisor role 「立案する」; the plan stays
+    the staff's. Before the fix drafting was a violation."""
+    out = assess_appointment(appt(duties=("advice", "drafting")))
+    assert out["valid"] is True
+    assert [(w["code"], w["field"]) for w in out["warnings"]] == [("R-FORM-2", "duties.1.kind")]
 
 
 @pytest.mark.parametrize("kind", ["deciding", "contracting", "directing_staff"])
@@ -117,9 +124,32 @@ def test_R_FORM_5_each_executive_duty_is_reported():
 
 
 def test_R_FORM_3_outsourcing_without_confidentiality_is_invalid():
+    # contract_clauses absent: as in turn 1, the pledges R-PLEDGE-1 asks (no R-FORM-3 check)
     out = assess_appointment(appt(form="outsourcing", pledges=[p for p in BASE4 if p != "confidentiality"]))
     assert out["valid"] is False
-    assert vcodes(out) == ["R-FORM-3", "R-PLEDGE-1"]
+    assert vcodes(out) == ["R-PLEDGE-1"]
+
+
+@pytest.mark.parametrize(("clauses", "missing"), [
+    ([], ["confidentiality", "fairness"]),
+    (["confidentiality"], ["fairness"]),
+    (["fairness"], ["confidentiality"]),
+    (["confidentiality", "fairness"], []),
+])
+def test_R_FORM_3_outsourcing_contract_clauses_replace_the_personal_pledges(clauses, missing):
+    """Issue 11 point 18: confidentiality AND fairness in the contract; no personal pledges."""
+    doc = {**appt(form="outsourcing", pledges=[], employer="X K.K.", procurement=True),
+           "contract_clauses": clauses}
+    out = assess_appointment(doc)
+    assert [(v["code"], v["field"]) for v in out["violations"]] == [
+        ("R-FORM-3", "contract_clauses")] * len(missing)
+    assert all(m in v["message"] for m, v in zip(missing, out["violations"], strict=True))
+    assert out["valid"] is (not missing)
+
+
+def test_R_FORM_3_contract_clauses_null_counts_as_absent():
+    doc = {**appt(form="outsourcing", pledges=[]), "contract_clauses": None}
+    assert vcodes(assess_appointment(doc)) == ["R-PLEDGE-1"]
 
 
 def test_R_FORM_3_outsourcing_with_the_contract_items_is_valid():
@@ -154,6 +184,42 @@ def test_R_FORM_4_digital_expert_dispatch_6_months_to_2_years():
 def test_R_FORM_4_enterprise_dispatch_reminds_company_coordination():
     out = assess_appointment(appt(form="enterprise_dispatch", pledges=[], ready=(1, 2, 3, 4, 6)))
     assert [w["message"][:23] for w in out["warnings"]] == ["readiness item 5 not co"]
+
+
+def test_R_FORM_4_enterprise_dispatch_no_permits_or_contracts_with_the_company():
+    """Issue 11 point 19 (規定例②): a contracting duty is flagged for the dispatching company."""
+    out = assess_appointment(appt(form="enterprise_dispatch", pledges=[],
+                                  duties=("advice", "contracting")))
+    flagged = [(w["code"], w["field"]) for w in out["warnings"] if w["code"] == "R-FORM-4"]
+    assert flagged == [("R-FORM-4", "duties.1.kind")]
+
+
+def _city(**kw):
+    from domain.values import Municipality
+
+    base = {"name": "A市", "kind": "city", "prefecture": "B県", "population": 100000}
+    return Municipality.model_validate({**base, **kw})
+
+
+def test_R_FORM_4_digital_expert_dispatch_not_for_designated_cities_and_needs_a_coordinator():
+    """Issue 11 point 19: 市町村（指定都市除く）, with a 内部調整責任者."""
+    from domain.appointment import check_digital_expert_dispatch
+
+    start, end = dt.date(2024, 4, 1), dt.date(2025, 3, 31)
+    assert check_digital_expert_dispatch(_city(), start, end, "情報政策課長") == ([], [])
+    v, _ = check_digital_expert_dispatch(_city(designated_city=True), start, end, "課長")
+    assert [(f.code, f.field) for f in v] == [("R-FORM-4", "municipality.designated_city")]
+    v, _ = check_digital_expert_dispatch(_city(), start, end, " ")
+    assert [(f.code, f.field) for f in v] == [("R-FORM-4", "internal_coordinator")]
+    v, _ = check_digital_expert_dispatch(_city(kind="prefecture"), start, end, "課長")
+    assert [f.field for f in v] == ["municipality.kind"]
+    _, w = check_digital_expert_dispatch(_city(), start, dt.date(2026, 4, 1), "課長")
+    assert [f.code for f in w] == ["R-FORM-4"]
+
+
+def test_designated_city_is_only_for_cities():
+    with pytest.raises(ValueError):
+        _city(kind="town", designated_city=True)
 
 
 # --- R-POST-1 ------------------------------------------------------------------------------

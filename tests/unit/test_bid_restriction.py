@@ -211,7 +211,9 @@ def test_R_BID_rule_set_must_be_known():
 def test_R_BID_group_relations():
     groups = [Group(**g) for g in GROUPS]
     assert group_of("Lonely Corp.", groups) == {"Lonely Corp."}
-    assert group_of("Example Sister K.K.", groups) == {"Example Holdings", BIDDER, "Example Sister K.K."}
+    # turn 2: connected at any depth (BIDDER, a member here, is the parent of Example Sub)
+    assert group_of("Example Sister K.K.", groups) == {
+        "Example Holdings", BIDDER, "Example Sister K.K.", "Example Sub K.K."}
     # DA: parent and subsidiaries, never sisters
     assert parent_and_subsidiaries(BIDDER, groups) == {BIDDER, "Example Holdings", "Example Sub K.K."}
 
@@ -225,3 +227,65 @@ def test_R_BID_B1_overlapping_employments_count_each_day_once():
     out = assess_bid(case("B1", employments=[(BIDDER, "2015-04-01", "2020-03-31"),
                                              ("Example Sub K.K.", "2015-04-01", "2020-03-31")]))
     assert out["decision"] == "allowed"
+
+
+# ---------------------------------------------------------------- turn 2 (issue 11 points 16, 17)
+
+
+def _gl(bidder="Drafter K.K.", exemption=None, **proc):
+    procurement = {"id": "P-GL", "published": "2024-07-01", "advised_by": [], "spec_writers": [],
+                   "evaluators": [], "supervisors": [], **proc}
+    return {"rule_set": "GL", "procurement": procurement, "bidder": bidder, "people": [],
+            "groups": [], "advisors": [], "contract": None, "exemption": exemption}
+
+
+@pytest.mark.parametrize(("exemption", "decision"), [
+    (None, "exemption_possible"),
+    ({"no_competitive_advantage": True}, "exempted"),
+    ({"no_competitive_advantage": False}, "restricted"),
+])
+def test_R_BID_GL_spec_drafting_company_with_the_competitive_advantage_exemption(exemption, decision):
+    out = assess_bid(_gl(exemption=exemption, spec_drafting_companies=["Drafter K.K."]))
+    assert (out["decision"], out["rule"], out["people"]) == (decision, "R-BID-GL", [])
+
+
+def test_R_BID_GL_pmo_support_company_may_not_bid_on_design_or_development():
+    out = assess_bid(_gl(bidder="PMO K.K.", pmo_support_companies=["PMO K.K."],
+                         exemption={"no_competitive_advantage": True}))
+    assert (out["decision"], out["rule"]) == ("restricted", "R-BID-GL")
+    out = assess_bid(_gl(bidder="PMO K.K.", pmo_support_companies=["PMO K.K."],
+                         design_or_development=False))
+    assert (out["decision"], out["rule"]) == ("allowed", None)
+
+
+def test_R_BID_GL_looks_at_the_company_itself_not_its_group():
+    doc = _gl(bidder="Drafter Sub", spec_drafting_companies=["Drafter K.K."])
+    doc["groups"] = [{"parent": "Drafter K.K.", "members": ["Drafter Sub"]}]
+    assert assess_bid(doc)["decision"] == "allowed"
+
+
+def test_R_BID_GL_exemption_shape_must_fit_the_rule_set():
+    from domain.errors import RuleViolation
+
+    with pytest.raises(RuleViolation):
+        assess_bid(_gl(exemption={"no_spec_contact": True, "contact_history_submitted": True,
+                                  "audit_accepted": True}))
+
+
+def test_R_BID_groups_connect_at_any_depth():
+    """Issue 11 point 16: a member that is itself a parent brings its members in (B1)."""
+    doc = case("B1", bidder="Grandchild K.K.", employments=[("Top Holdings", "2020-04-01", None)])
+    doc["groups"] = [{"parent": "Top Holdings", "members": ["Mid K.K."]},
+                     {"parent": "Mid K.K.", "members": ["Grandchild K.K."]}]
+    assert assess_bid(doc)["decision"] == "restricted"
+
+
+def test_R_BID_DA_parents_and_subsidiaries_at_any_depth_but_not_sisters():
+    from domain.bid_restriction import Group, parent_and_subsidiaries
+
+    groups = [Group(parent="Top", members=("Mid", "MidSister")),
+              Group(parent="Mid", members=("Side", "SideSister")),
+              Group(parent="Side", members=("SideChild",)),
+              Group(parent="SideChild", members=("SideGrandchild",))]
+    assert parent_and_subsidiaries("Side", groups) == {
+        "Side", "Mid", "Top", "SideChild", "SideGrandchild"}

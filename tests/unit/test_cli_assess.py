@@ -84,3 +84,39 @@ def test_cli_policy_directory_extends_a_measure_without_code_change(tmp_path):
     res = ninyo("subsidy", path, "--policy", str(policy_dir))
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["recruitment"] == {"eligible_cost_yen": 880000, "measure_yen": 440000}
+
+
+def test_cli_turn_2_fields_of_the_contract():
+    """Issue 11: the contract's new fields through the real `ninyo assess`."""
+    doc = copy.deepcopy(SUBSIDY_IN)
+    doc["municipality"] = {"name": "さいたま市", "kind": "city", "prefecture": "埼玉県",
+                           "population": 1340000, "designated_city": True}
+    doc["fiscal_year"] = 2022
+    doc["advisors"][0]["payments"] = [{"date": "2023-04-10", "accrual_date": "2023-03-31",
+                                       "kind": "remuneration", "amount_yen": 300000}]
+    doc["recruitment_costs"] = []
+    res = ninyo("subsidy", "-", stdin=json.dumps(doc, ensure_ascii=False))
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["appointment"]["eligible_cost_yen"] == 300000
+
+    appt = {**copy.deepcopy(APPOINTMENT_IN), "form": "outsourcing", "pledges_signed": [],
+            "contract_clauses": ["confidentiality"]}
+    res = ninyo("appointment", "-", stdin=json.dumps(appt, ensure_ascii=False))
+    out = json.loads(res.stdout)
+    assert [(v["code"], v["field"]) for v in out["violations"]] == [("R-FORM-3", "contract_clauses")]
+
+    bid = {**copy.deepcopy(BID_IN), "rule_set": "GL", "exemption": None}
+    bid["procurement"]["spec_drafting_companies"] = [bid["bidder"]]
+    res = ninyo("bid", "-", stdin=json.dumps(bid))
+    assert json.loads(res.stdout)["decision"] == "exemption_possible"
+
+
+def test_cli_invalid_input_lists_every_bad_field_in_japanese():
+    doc = copy.deepcopy(SUBSIDY_IN)
+    doc["fiscal_year"] = "2023"
+    doc["municipality"]["kind"] = "metropolis"
+    res = ninyo("subsidy", "-", stdin=json.dumps(doc, ensure_ascii=False))
+    assert res.returncode == 2
+    err = json.loads(res.stderr)["error"]
+    assert {e["field"] for e in err["errors"]} == {"fiscal_year", "municipality.kind"}
+    assert err["message"].startswith("入力に誤りがあります")

@@ -77,7 +77,8 @@ def test_R_SUB_2_forms_outside_the_measure_are_excluded_with_a_reason(form):
     out = assess_subsidy(doc(advisors=[advisor("adv-1", form, ("2023-05-31", "remuneration", 600000))]))
     assert out["appointment"] == {"eligible_cost_yen": 0, "measure_yen": 0, "counted_advisor": None}
     assert out["eligible"] is False
-    assert codes(out) == ["R-SUB-2"]
+    # turn 2 (R-SUB-10): an enterprise_dispatch cost refused under R-SUB-2 points to its measure
+    assert codes(out) == (["R-SUB-2", "R-SUB-10"] if form == "enterprise_dispatch" else ["R-SUB-2"])
     assert "adv-1" in out["reasons"][0]["message"] and form in out["reasons"][0]["message"]
 
 
@@ -324,3 +325,38 @@ def test_invalid_subsidy_input_names_the_field(mutate, field):
         assess_subsidy(d)
     assert err.value.code == "invalid_input" and err.value.field == field
     assert field in err.value.message
+
+
+# ---------------------------------------------------------------- turn 2: accrual_date (R-SUB-6)
+
+
+def test_R_SUB_6_accrual_date_decides_the_fiscal_year():
+    """Issue 11 point 15: March's remuneration paid on April 10 belongs to March's year."""
+    march = {"date": "2024-04-10", "accrual_date": "2024-03-31", "kind": "remuneration",
+             "amount_yen": 300000}
+    fy2023 = doc(advisors=[{"id": "adv-1", "form": "special_part_time", "payments": [march]}])
+    out = assess_subsidy(fy2023)
+    assert out["appointment"]["eligible_cost_yen"] == 300000
+    fy2024 = {**fy2023, "fiscal_year": 2024}
+    out = assess_subsidy(fy2024)
+    assert out["appointment"]["eligible_cost_yen"] == 0
+    [r6] = [r for r in out["reasons"] if r["code"] == "R-SUB-6"]
+    assert "2024-03-31" in r6["message"] and "FY2023" in r6["message"]
+
+
+def test_R_SUB_6_accrual_date_null_counts_as_absent_and_an_advance_is_valid():
+    base = {"date": "2023-05-31", "kind": "remuneration", "amount_yen": 100000}
+    out = assess_subsidy(doc(advisors=[{"id": "a", "form": "special_part_time",
+                                        "payments": [{**base, "accrual_date": None}]}]))
+    assert out["appointment"]["eligible_cost_yen"] == 100000
+    advance = {**base, "date": "2024-03-25", "accrual_date": "2024-04-01"}  # paid before it arose
+    out = assess_subsidy(doc(advisors=[{"id": "a", "form": "special_part_time",
+                                        "payments": [advance]}]))
+    assert out["appointment"]["eligible_cost_yen"] == 0  # belongs to FY2024
+
+
+def test_R_SUB_6_recruitment_cost_accrual_date():
+    cost = {"date": "2023-04-05", "accrual_date": "2023-03-20", "kind": "agency_fee",
+            "amount_yen": 400000}
+    out = assess_subsidy({**doc(), "fiscal_year": 2022, "recruitment_costs": [cost]})
+    assert out["recruitment"]["eligible_cost_yen"] == 400000
