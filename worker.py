@@ -54,6 +54,7 @@ async def main() -> None:
         namespace=settings.temporal_namespace, notifier=notifier.channel,
     )
     run = asyncio.create_task(worker.run())
+    mail = _start_mail_delivery(settings, notifier, stop)
     try:
         await asyncio.wait([run, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
     finally:
@@ -61,11 +62,23 @@ async def main() -> None:
         await worker.shutdown()
         if not run.done():
             run.cancel()
+        if mail is not None:
+            await asyncio.wait_for(mail, timeout=30)
         await notifier.close()
         await store.close()
         log.info("worker stopped")
     if run.done() and not run.cancelled() and run.exception():
         raise run.exception()  # type: ignore[misc]
+
+
+def _start_mail_delivery(settings, notifier, stop: asyncio.Event):
+    """With NINYO_SMTP_HOST set, the SMTP delivery worker sends the outbox beside Temporal."""
+    if not settings.smtp_host or not hasattr(notifier, "engine"):
+        return None
+    from activities.delivery import MailDelivery, SmtpConfig
+
+    return asyncio.create_task(
+        MailDelivery(notifier.engine, SmtpConfig.from_settings(settings)).run(stop))
 
 
 if __name__ == "__main__":

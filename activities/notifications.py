@@ -3,17 +3,15 @@
 - ``OutboxNotifier`` (default): one row per notification in ``notifications_outbox``
   (migration 0002), keyed by the notification id the workflow drew with
   ``workflow.uuid4()`` — a retried activity stores it once. A mail relay or the UI reads it.
-- ``SmtpNotifier``: when ``NINYO_SMTP_HOST`` is set, sends mail (stdlib smtplib, in a thread).
+- the SMTP delivery worker (``activities/delivery.py``) sends the queued rows when
+  ``NINYO_SMTP_HOST`` is set, and records sent / failed per row.
 
 Bodies are Japanese, and never contain applicants' personal data.
 """
 
 from __future__ import annotations
 
-import asyncio
-import smtplib
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from typing import Protocol
 
 import sqlalchemy as sa
@@ -36,6 +34,13 @@ outbox = sa.Table(
     sa.Column("municipality", sa.String(16), nullable=False),
     sa.Column("workflow_id", sa.String(300), nullable=False),
     sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+    # delivery state (migration 0004_mail_delivery; activities/delivery.py)
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("attachments", sa.JSON, nullable=True),
 )
 
 
@@ -48,12 +53,17 @@ class Notifier(Protocol):
 class OutboxNotifier:
     channel = "outbox"
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, templates_dir: str | None = None) -> None:
         self._engine = engine
+        self.templates_dir = templates_dir
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
 
     @classmethod
-    def from_url(cls, url: str) -> OutboxNotifier:
-        return cls(create_async_engine(url))
+    def from_url(cls, url: str, templates_dir: str | None = None) -> OutboxNotifier:
+        return cls(create_async_engine(url), templates_dir)
 
     async def create_table(self) -> None:
         """For tests and throw-away databases; production uses the alembic migration."""
@@ -61,9 +71,17 @@ class OutboxNotifier:
             await conn.run_sync(metadata.create_all)
 
     async def send(self, n: Notification) -> None:
+        from documents.mail import render_mail
+
+        # the kind's Japanese template (the municipality's own when it has one) frames
+        # what the workflow wrote; the delivery worker sends it as stored
+        subject, body = render_mail(n.kind, n.municipality, {"subject": n.subject,
+                                                              "body": n.body, "kind": n.kind,
+                                                              "municipality": n.municipality},
+                                    templates_dir=self.templates_dir)
         row = {
             "notification_id": str(n.notification_id), "created_at": datetime.now(UTC),
-            "recipient": n.to, "subject": n.subject, "body": n.body, "kind": n.kind,
+            "recipient": n.to, "subject": subject, "body": body, "kind": n.kind,
             "municipality": n.municipality, "workflow_id": n.workflow_id,
         }
         try:
@@ -85,31 +103,11 @@ class OutboxNotifier:
         await self._engine.dispose()
 
 
-class SmtpNotifier:
-    channel = "smtp"
-
-    def __init__(self, host: str, port: int = 25, sender: str = "ninyo@localhost") -> None:
-        self._host, self._port, self._sender = host, port, sender
-
-    async def send(self, n: Notification) -> None:
-        msg = EmailMessage()
-        msg["From"], msg["To"], msg["Subject"] = self._sender, n.to, n.subject
-        msg["Message-ID"] = f"<{n.notification_id}@ninyo>"
-        msg.set_content(n.body)
-        await asyncio.to_thread(self._deliver, msg)
-
-    def _deliver(self, msg: EmailMessage) -> None:
-        with smtplib.SMTP(self._host, self._port, timeout=30) as smtp:
-            smtp.send_message(msg)
-
-    async def close(self) -> None:
-        return None
-
-
 def notifier_from_settings(settings) -> Notifier:
-    if settings.smtp_host:
-        return SmtpNotifier(settings.smtp_host, settings.smtp_port, settings.smtp_from)
-    return OutboxNotifier.from_url(settings.database_url)
+    """Always the outbox (a transactional queue): the SMTP delivery worker
+    (activities/delivery.py) sends what it holds when ``NINYO_SMTP_HOST`` is set, retrying
+    while the server is down, so nothing is lost and nothing is sent twice."""
+    return OutboxNotifier.from_url(settings.database_url, settings.mail_templates_dir)
 
 
 class NotificationActivities:

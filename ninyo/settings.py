@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_from: str = "ninyo@localhost"
+    smtp_starttls: bool = False  # upgrade with STARTTLS (port 587)
+    smtp_tls: bool = False  # implicit TLS (port 465)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    # per-municipality mail templates (data): {dir}/{municipality code}/{kind}.txt.j2
+    mail_templates_dir: str | None = None
 
     # --- logging -------------------------------------------------------------------
     log_level: str = "INFO"

@@ -115,3 +115,19 @@ class Scenario:
 
     def appoint(self, application_id: str, appointment_id: str = "ap1") -> Appoint:
         return Appoint(actor=APPROVER, application_id=application_id, appointment_id=appointment_id)
+
+
+def notification(**changes):
+    """A reminder notification to the HR officer (what the campaign workflow sends)."""
+    import uuid
+
+    from activities.models import Notification
+
+    base = Notification(
+        notification_id=uuid.uuid4(), to="hr@town.example.lg.jp",
+        subject="【募集締切】7日後に応募締切です",
+        body="CIO補佐官の応募締切は 令和8年12月10日（木）17時 です。",
+        kind="reminder:posting_deadline_7d", municipality="074055",
+        workflow_id="recruitment:074055:c1",
+    )
+    return base.model_copy(update=changes)
