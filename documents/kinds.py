@@ -303,13 +303,14 @@ def subsidy_lines(document: dict[str, Any], assessment: dict[str, Any]) -> dict[
 
 
 def subsidy_sheet(document: dict[str, Any], assessment: dict[str, Any], *, issued_on: date,
-                  recorded_total: int | None = None, pdf: bool = True, doc_id: str = "") -> Rendered:
+                  municipality: Any, recorded_total: int | None = None, pdf: bool = True,
+                  doc_id: str = "") -> Rendered:
     """特別交付税 算定資料: the R-SUB computation of one fiscal year, for the prefecture."""
     fy = document["fiscal_year"]
     title = f"{ja.reiwa_year(fy)} CIO補佐官等の任用等に要する経費に係る特別交付税 算定資料"
     return render(
         "subsidy", "subsidy.html.j2", title, pdf=pdf, doc=document, a=assessment, fy=fy,
-        m=document["municipality"], issued_on=issued_on, recorded_total=recorded_total,
+        m=municipality, issued_on=issued_on, recorded_total=recorded_total,
         doc_id=doc_id, **subsidy_lines(document, assessment),
     )
 

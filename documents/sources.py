@@ -186,32 +186,29 @@ async def _audit(store: Any, recorded: list, state: Any, subj: Subject, *, pdf: 
 
 
 async def _subsidy(store: Any, subj: Subject, *, pdf: bool) -> tuple[Rendered, int]:
-    from activities.claims import subsidy_document
-    from activities.event_store import EventStoreActivities
-    from activities.models import AssessYear, LoadCosts
-    from domain.assessments import assess_subsidy
+    """The year's costs exactly as the claim gathers them (``domain.claim_costs``)."""
+    from domain.claim_costs import assess_year, costs_of_year
 
     m, fy = subj.municipality, subj.fiscal_year
     assert fy is not None
-    municipality = None
-    for e in await store.read_category(streams.appointments_of(m)):
-        if e.type == "Appointed":
-            municipality = parse_event(e.type, e.data, e.schema_version).municipality
-            break
+    recorded = [*await store.read_category(streams.appointments_of(m)),
+                *await store.read_category(streams.campaigns_of(m))]
+    events = [(r.stream_id, parse_event(r.type, r.data, r.schema_version)) for r in recorded]
+    municipality = next((e.municipality for _, e in events if e.type == "Appointed"), None)
     if municipality is None:
         raise DocumentNotAvailable(f"no appointment in {m}: nothing to claim")
-    costs = await EventStoreActivities(store).load_costs(LoadCosts(municipality_code=m, fiscal_year=fy))
-    document = subsidy_document(AssessYear(municipality=municipality, fiscal_year=fy, costs=costs),
-                                costs)
-    assessment = assess_subsidy(document)
+    costs = costs_of_year(fy, events)
+    assessment = assess_year(municipality, costs).to_contract()
+    document = {"fiscal_year": fy, **costs.model_dump(mode="json", include={
+        "advisors", "recruitment_costs"})}
     claim = await store.read_stream(streams.claim(m, fy))
-    recorded = next((e for e in reversed(claim) if e.type == "SubsidyAssessed"), None)
-    last = max([e.position for e in claim] or [0])
-    issued_on = ja.jst_date(recorded.recorded_at) if recorded else date(fy + 1, 3, 31)
+    assessed = next((e for e in reversed(claim) if e.type == "SubsidyAssessed"), None)
+    last = max([e.position for e in [*recorded, *claim]] or [0])
+    issued_on = ja.jst_date(assessed.recorded_at) if assessed else date(fy + 1, 3, 31)
     doc = kinds.subsidy_sheet(
         document, assessment, issued_on=issued_on,
-        recorded_total=recorded.data["total_measure_yen"] if recorded else None, pdf=pdf,
-        doc_id=subj.stream,
+        recorded_total=assessed.data["total_measure_yen"] if assessed else None, pdf=pdf,
+        doc_id=subj.stream, municipality=municipality,
     )
     return doc, last
 
