@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import base64
 import json
+import json.encoder
 import os
+from binascii import a2b_base64
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -93,3 +95,82 @@ def unseal(data: dict, event_id: str, ciphers: dict[str, AESGCM | None]) -> dict
         raise ValueError(f"event {event_id}: personal data does not decrypt (altered)") from None
     out.update(json.loads(plain.decode()))
     return out
+
+
+# ---------------------------------------------------------------- the JSON-text fast path
+# A stored data text is canonical JSON (sorted keys), so a sealed entry is its first key:
+# '{"$pii":{...}' followed by ',' and the other fields, or by '}'. Readers that validate the
+# JSON text themselves (``EventStore.read_decoded``) get the personal fields spliced back in
+# as text, without parsing and re-encoding the rest of the event.
+_SEALED_PREFIX = '{"' + PII + '":{'
+_raw_decode = json.JSONDecoder().raw_decode
+_quote = json.encoder.encode_basestring
+_CT_AT = len(_SEALED_PREFIX) + len('"ct":"')
+_FIELDS = '","fields":['
+_PERSON = ',"person":"'
+
+
+def sealed_entry(data_json: str) -> tuple[dict, int] | None:
+    """The sealed entry of a stored data text and where it ends, or None (not sealed, or a
+    text this fast path leaves to :func:`unseal`).
+
+    The entry's canonical layout is ``{"ct":"<base64>","fields":["a","b"],"person":"<id>"}``
+    (sorted keys); it is sliced out with ``str.find`` when nothing in it needs unescaping,
+    else parsed as JSON."""
+    if not data_json.startswith(_SEALED_PREFIX):
+        return None
+    find = data_json.find
+    ct_end = find('"', _CT_AT)
+    if data_json.startswith('"ct":"', _CT_AT - 6) and data_json.startswith(_FIELDS, ct_end):
+        f0 = ct_end + len(_FIELDS)
+        f1 = find("]", f0)
+        if f1 > f0 and data_json.startswith(_PERSON, f1 + 1):
+            p0 = f1 + 1 + len(_PERSON)
+            p1 = find('"', p0)
+            names = data_json[f0 + 1 : f1 - 1]
+            person = data_json[p0:p1]
+            if (
+                p1 > p0
+                and data_json[f0] == data_json[f1 - 1] == '"'
+                and data_json.startswith("}", p1 + 1)
+                and "\\" not in names
+                and "\\" not in person
+            ):
+                end = p1 + 2
+                if data_json[end] in ",}":
+                    sealed = {
+                        "ct": data_json[_CT_AT:ct_end],
+                        "fields": names.split('","'),
+                        "person": person,
+                    }
+                    return sealed, end
+    sealed, end = _raw_decode(data_json, len(_SEALED_PREFIX) - 1)
+    if type(sealed) is not dict or data_json[end] not in ",}":
+        return None
+    return sealed, end
+
+
+def unseal_text(
+    data_json: str,
+    sealed: dict,
+    end: int,
+    event_id: str,
+    ciphers: dict[str, AESGCM | None],
+    erased_json: str,
+) -> str:
+    """``data_json`` (whose sealed entry :func:`sealed_entry` found) with the personal fields
+    in clear, as JSON text; erased fields (destroyed key) are ``erased_json``."""
+    rest = data_json[end + 1 : -1]
+    aead = ciphers.get(sealed["person"])
+    if aead is None:
+        fields = ",".join(f"{_quote(f)}:{erased_json}" for f in sealed["fields"])
+    else:
+        blob = a2b_base64(sealed["ct"])
+        try:
+            plain = aead.decrypt(blob[:_NONCE], blob[_NONCE:], _data_aad(event_id))
+        except InvalidTag:
+            raise ValueError(
+                f"event {event_id}: personal data does not decrypt (altered)"
+            ) from None
+        fields = plain.decode()[1:-1]
+    return f"{{{fields},{rest}}}" if rest else f"{{{fields}}}"

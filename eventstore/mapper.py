@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from eventstore import crypto
 from eventstore.canonical import canonical_json, event_hash, iso_utc, normalise
-from eventstore.model import NewEvent, RecordedEvent
+from eventstore.model import Decoder, NewEvent, RecordedEvent, UpcasterRegistry
 from eventstore.schema import utcnow
 
 _MICROSECOND = timedelta(microseconds=1)
@@ -137,4 +138,28 @@ def to_recorded(
                 hash=h,
             )
         )
+    return out
+
+
+def decode(
+    rows: Sequence[Sequence],
+    datas: list[str | dict],
+    decoder: Decoder,
+    upcasters: UpcasterRegistry,
+) -> list[Any]:
+    """Rows and their data (JSON text or parsed, personal fields in clear) -> the decoder's
+    events: straight from the text unless the event is upcast or its text was parsed."""
+    decode_json, decode_dict = decoder.decode_json, decoder.decode
+    applies = upcasters.applies if upcasters else None
+    loads = json.loads
+    out = []
+    for r, data in zip(rows, datas, strict=True):
+        type_ = r[5]
+        if applies is not None and applies(type_, r[6]):
+            _, upcast = upcasters.upcast(type_, r[6], loads(data) if type(data) is str else data)
+            out.append(decode_dict(type_, upcast))
+        elif type(data) is str:
+            out.append(decode_json(type_, data))
+        else:
+            out.append(decode_dict(type_, data))
     return out

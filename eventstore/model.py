@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 from uuid import UUID, uuid4
 
 #: Keys the engine puts into an event's metadata (others are stored as given).
@@ -174,6 +174,10 @@ class UpcasterRegistry:
     def __bool__(self) -> bool:
         return bool(self._fns)
 
+    def applies(self, type: str, version: int) -> bool:
+        """Whether events of ``type`` stored at ``version`` are upcast on read."""
+        return (type, version) in self._fns
+
     def upcast(self, type: str, version: int, data: dict) -> tuple[int, dict]:
         fns = self._fns
         while (fn := fns.get((type, version))) is not None:
@@ -195,6 +199,20 @@ class UpcasterRegistry:
         for t, v, f in items:
             reg.register(t, v, f)
         return reg
+
+
+class Decoder(Protocol):
+    """Turns an event's data into the reader's own type (``EventStore.read_decoded``).
+
+    ``decode_json`` gets the data as JSON text, personal fields in clear (erased ones as
+    ``erased_json``), at the current schema version; ``decode`` gets it parsed, when it
+    had to be (upcasting, or a stored text not in canonical layout)."""
+
+    erased_json: str
+
+    def decode_json(self, type: str, data_json: str) -> Any: ...
+
+    def decode(self, type: str, data: dict) -> Any: ...
 
 
 _CHECKPOINT_DOMAIN = "ninyo-eventstore-checkpoint-v1"

@@ -8,6 +8,7 @@ readers everywhere.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from eventstore.recorder import Recorder
 from eventstore.schema import utcnow
 
 _CACHE_SIZE = 50_000  # person keys cached for encryption
+_QUOTED_PII = f'"{crypto.PII}"'
 
 #: (index in the batch, person id, personal fields present) per event carrying personal data
 Plan = list[tuple[int, str, list[str]]]
@@ -125,6 +127,40 @@ class PersonalData:
         for data, event_id in zip(datas, event_ids, strict=True):
             if pii in data:
                 unseal(data, str(event_id), ciphers)
+
+    async def unseal_texts(
+        self, texts: Sequence[str], event_ids: Sequence[Any], erased_json: str
+    ) -> list[str | dict]:
+        """Each stored data text with the personal fields in clear: as JSON text (the fields
+        spliced in, nothing else parsed), or - for a text whose sealed entry is not where
+        canonical JSON puts it - parsed. Erased fields are ``erased_json``. One key
+        look-up for the whole batch, one cipher per person."""
+        entry = crypto.sealed_entry
+        entries = [entry(t) for t in texts]
+        odd = [
+            i for i, (t, e) in enumerate(zip(texts, entries, strict=True))
+            if e is None and _QUOTED_PII in t
+        ]  # fmt: skip
+        persons = {e[0]["person"] for e in entries if e is not None}
+        parsed = {i: json.loads(texts[i]) for i in odd}
+        persons.update(p for d in parsed.values() if (p := crypto.sealed_person(d)) is not None)
+        if not persons:
+            return list(texts)
+        ciphers = await self.ciphers(persons)
+        unseal_text = crypto.unseal_text
+        out: list[str | dict] = [
+            t if e is None else unseal_text(t, e[0], e[1], str(eid), ciphers, erased_json)
+            for t, e, eid in zip(texts, entries, event_ids, strict=True)
+        ]
+        erased = json.loads(erased_json)
+        for i, data in parsed.items():
+            if crypto.PII in data:
+                sealed = data[crypto.PII]
+                crypto.unseal(data, str(event_ids[i]), ciphers)
+                if ciphers.get(sealed["person"]) is None:
+                    data.update(dict.fromkeys(sealed["fields"], erased))
+            out[i] = data
+        return out
 
     # ------------------------------------------------------------------ erasure
     async def forget(self, person_id: str) -> None:
