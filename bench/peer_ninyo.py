@@ -122,19 +122,21 @@ class NinyoPeer:
         return stream
 
     async def read_stream(self, stream: str, fold) -> tuple[int, float]:
+        """``store.read_stream`` then ``fold(recorded events)`` (the like-for-like read)."""
         with Timer() as t:
             events = await self.store.read_stream(stream)
             fold(events)
         return len(events), t.seconds
 
+    async def view(self, stream: str, view, *args) -> tuple[int, float]:
+        """``view(store, stream, *args)``: a domain read and fold; returns events folded."""
+        with Timer() as t:
+            n = await view(self.store, stream, *args)
+        return n, t.seconds
+
     async def instant_of(self, stream: str, version: int) -> datetime:
         events = await self.store.read_stream(stream, up_to_version=version)
         return events[-1].recorded_at
-
-    async def as_of(self, stream: str, instant: datetime, fold) -> float:
-        with Timer() as t:
-            fold(await self.store.read_stream_as_of(stream, instant))
-        return t.seconds
 
     async def verify(self) -> tuple[int, float]:
         with Timer() as t:

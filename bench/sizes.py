@@ -15,7 +15,7 @@ class Sizes:
     concurrent_writers: int = 8
     concurrent_per_writer: int = 50
     read_n: int = 1000           # events in the stream read and folded
-    as_of_n: int = 500           # events in the stream the auditor looks into
+    as_of_n: int = 2000          # events in the appointment stream the auditor looks into
     verify_n: int = 100_000      # events in the verified log
     sqlite_single_n: int = 200
     sqlite_batch_batches: int = 10

@@ -39,13 +39,6 @@ async def rate(rep: Rep, reps: int, warmup: int = 1) -> Figure:
     return Figure(samples)
 
 
-async def millis(rep: Callable[[], Awaitable[float]], reps: int, warmup: int = 1) -> Figure:
-    """Milliseconds per call of ``rep`` (which returns its own elapsed seconds)."""
-    for _ in range(warmup):
-        await rep()
-    return Figure([1000 * await rep() for _ in range(reps)], unit="ms")
-
-
 class Timer:
     """``with Timer() as t: ...`` then ``t.seconds``."""
 

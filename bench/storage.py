@@ -11,7 +11,7 @@ from bench.peer_es import EventsourcingPeer
 from bench.peer_raw import RawPeer
 from bench.pgdb import Database, create_database, drop_database
 from bench.sizes import Sizes
-from bench.stats import Figure, millis, rate, rates
+from bench.stats import Figure, rate, rates
 
 PENDING = None  # a figure that could not be measured (see the notes)
 
@@ -21,15 +21,18 @@ def _fig(f: Figure | None) -> dict | None:
 
 
 def fold_choice():
-    """(fold, events for a stream of n, description): the domain's own fold over a real
-    campaign stream when domain/ has landed, else a trivial fold over bench events."""
+    """(view of a campaign stream, events for a stream of n, description): the domain's own
+    read and fold over a real campaign stream, else (domain/ unusable) a trivial fold over
+    bench events."""
     try:
         from bench import domain_stream  # needs domain.events / domain.state
         domain_stream.check()
     except Exception as exc:  # noqa: BLE001
-        return (peer_ninyo.trivial_fold, None,
+        async def trivial(store, stream):
+            return len(peer_ninyo.trivial_fold(await store.read_stream(stream)))
+        return (trivial, None,
                 f"trivial fold (applicants by id) — domain fold not available: {exc!r}")
-    return domain_stream.fold, domain_stream.new_events, domain_stream.DESCRIPTION
+    return domain_stream.campaign_view, domain_stream.new_events, domain_stream.DESCRIPTION
 
 
 async def run_postgres(sizes: Sizes, notes: list[str]) -> dict:
@@ -90,38 +93,59 @@ async def _postgres_peers(raw, es, ninyo, s: Sizes, notes: list[str]) -> dict:
            ("ninyo", "eventsourcing"))
     out["append_concurrent"]["writers"] = w
 
-    # read + fold one stream of read_n events
-    raw_stream = await raw.fill_stream(s.read_n)
+    # read + fold one stream of read_n events; raw reads the same rows with the same query
     es_id = es.fill(s.read_n)
-    read_peers = peers(eventsourcing=_sync(es.read_stream, es_id),
-                       raw=lambda: raw.read_stream(raw_stream))
+    read_peers = peers(eventsourcing=_sync(es.read_stream, es_id))
     fold_desc = "n/a (Ninyo store pending)"
     if ninyo is not None:
-        fold, make_events, fold_desc = fold_choice()
+        from eventstore.postgres import READ_STREAM_SQL
+
+        view, make_events, fold_desc = fold_choice()
         domain_stream = await ninyo.fill(s.read_n, make_events=make_events)
         bench_stream = await ninyo.fill(s.read_n)
-        read_peers["ninyo"] = lambda: ninyo.read_stream(domain_stream, fold)
+        read_peers["ninyo"] = lambda: ninyo.view(domain_stream, view)
+        read_peers["raw"] = lambda: raw.fetch(READ_STREAM_SQL, domain_stream)
         read_peers["ninyo_same_events"] = lambda: ninyo.read_stream(
             bench_stream, peer_ninyo.trivial_fold)
+    else:
+        raw_stream = await raw.fill_stream(s.read_n)
+        read_peers["raw"] = lambda: raw.read_stream(raw_stream)
     record("read_stream", await rates(read_peers, reps, s.warmup),
            ("ninyo", "eventsourcing", "raw", "ninyo_same_events"))
     out["read_stream"].update(
         events=s.read_n, fold=fold_desc,
+        raw_note="raw: the rows Ninyo's read returns, by the same SQL (eventstore.postgres."
+                 "READ_STREAM_SQL), one prepared asyncpg fetch",
         ninyo_same_events_note="the eventsourcing peer's events (4 encrypted personal fields "
                                "each), trivial fold: the like-for-like store comparison")
 
     if ninyo is None:
-        out["as_of_ms"] = {"ninyo": PENDING}
+        out["as_of"] = {"ninyo": PENDING, "raw": PENDING}
         out["verify"] = {"ninyo": PENDING, "raw": PENDING}
         return out
-    stream = await ninyo.fill(s.as_of_n, make_events=make_events)
-    instant = await ninyo.instant_of(stream, s.as_of_n // 2)
-    as_of = await millis(lambda: ninyo.as_of(stream, instant, fold), reps, s.warmup)
-    out["as_of_ms"] = {"ninyo": _fig(as_of),
-                       "stream_events": s.as_of_n, "as_of_version": s.as_of_n // 2,
-                       "fold": fold_desc}
+    out["as_of"] = await _as_of(ninyo, raw, s)
     out["verify"] = await _verify(s, notes)
     return out
+
+
+async def _as_of(ninyo, raw, s: Sizes) -> dict:
+    """The auditor's view of an appointment as of an instant (half-way through a five-year,
+    ``as_of_n``-event stream), against a plain read of the same rows."""
+    from bench import domain_stream
+    from eventstore.postgres import READ_STREAM_AS_OF_SQL
+
+    stream = await ninyo.fill(s.as_of_n, make_events=domain_stream.new_appointment_events)
+    version = s.as_of_n // 2
+    instant = await ninyo.instant_of(stream, version)
+    figs = await rates({
+        "ninyo": lambda: ninyo.view(stream, domain_stream.appointment_view, instant),
+        "raw": lambda: raw.fetch(READ_STREAM_AS_OF_SQL, stream, instant),
+    }, s.reps, s.warmup)
+    return {"ninyo": figs["ninyo"].as_json(), "raw": figs["raw"].as_json(),
+            "stream_events": s.as_of_n, "as_of_version": version,
+            "view": domain_stream.AS_OF_DESCRIPTION,
+            "raw_note": "raw: the same rows by the same SQL (eventstore.postgres."
+                        "READ_STREAM_AS_OF_SQL), one prepared asyncpg fetch"}
 
 
 async def _verify(s: Sizes, notes: list[str]) -> dict:
