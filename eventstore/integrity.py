@@ -60,9 +60,11 @@ class Integrity:
         # Rows come straight from the driver (no SQLAlchemy result processing), the next
         # batch is fetched while this one is hashed, and the hash input is formatted inline
         # (the same text as canonical.event_hash; a batch shares one recorded_at, so its
-        # ISO form is computed once per instant).
+        # ISO form is computed once per instant). The stored JSON texts arrive as the UTF-8
+        # bytes they are hashed as.
         sha = sha256
         q = _q
+        join = b"".join
         event_id_text = self._recorder.event_id_text()
         instant = self._recorder.instant()
         last_at = last_iso = None
@@ -81,10 +83,13 @@ class Integrity:
                     if recorded_at != last_at:  # a batch shares one instant
                         last_at, last_iso = recorded_at, iso_utc(instant(recorded_at))
                     h = sha(
-                        f"[{position:d},{q(stream_id)},{q(stream_type)},{version:d},"
-                        f'"{event_id_text(event_id)}",{q(type_)},{sv:d},"{last_iso}",'
-                        f'"{prev_hash}",{data_json},{meta_json}]'.encode()
-                    ).hexdigest()
+                        join((
+                            f"[{position:d},{q(stream_id)},{q(stream_type)},{version:d},"
+                            f'"{event_id_text(event_id)}",{q(type_)},{sv:d},"{last_iso}",'
+                            f'"{prev_hash}",'.encode(),
+                            data_json, b",", meta_json, b"]",
+                        ))
+                    ).hexdigest()  # fmt: skip
                     if h != stored_hash:
                         return bad(position, "stored event does not match its hash (altered)")
                     if position == cp_pos and h != checkpoint.head_hash:

@@ -34,10 +34,12 @@ READ_STREAM_AS_OF_SQL = (
     f"SELECT {COLUMNS_SQL} FROM events WHERE stream_id = $1 AND recorded_at <= $2 ORDER BY version"
 )
 _PERSON_KEYS = "SELECT person_id, wrapped_key FROM person_keys WHERE person_id = ANY($1::text[])"
-# verify(): the hashed columns, the event id as text (uuid::text is the canonical form).
+# verify(): the hashed columns; the event id as text (uuid::text is the canonical form), the
+# JSON texts as their UTF-8 bytes (what is hashed: no decoding into str and encoding back).
 _LOG_ROWS = (
     "SELECT position, stream_id, stream_type, version, event_id::text, type, schema_version,"
-    " recorded_at, prev_hash, hash, data_json, metadata_json FROM events"
+    " recorded_at, prev_hash, hash, convert_to(data_json, 'UTF8'),"
+    " convert_to(metadata_json, 'UTF8') FROM events"
     " WHERE position > $1 ORDER BY position LIMIT $2"
 )
 

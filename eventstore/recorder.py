@@ -213,7 +213,7 @@ class Recorder(ABC):
         """Rows after position ``after`` straight from the driver: position, stream_id,
         stream_type, version, event id (``event_id_text`` makes it canonical), type,
         schema_version, recorded_at (``instant`` makes it an aware datetime), prev_hash,
-        hash, data_json, metadata_json."""
+        hash, and data_json and metadata_json as their UTF-8 bytes (what the hash covers)."""
 
     @abstractmethod
     def event_id_text(self) -> Callable[[Any], str]:

@@ -21,8 +21,8 @@ from eventstore.schema import events as E
 
 _LOG_ROWS = (
     "SELECT position, stream_id, stream_type, version, event_id, type, schema_version,"
-    " recorded_at, prev_hash, hash, data_json, metadata_json FROM events"
-    " WHERE position > ? ORDER BY position LIMIT ?"
+    " recorded_at, prev_hash, hash, CAST(data_json AS BLOB), CAST(metadata_json AS BLOB)"
+    " FROM events WHERE position > ? ORDER BY position LIMIT ?"
 )
 _HEX32 = re.compile("[0-9a-f]{32}")
 
