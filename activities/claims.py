@@ -17,7 +17,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from activities.models import ClaimAssessment, ClaimYear
 from domain import streams
-from domain.claim_costs import assess_year, costs_of_year
+from domain.claim_costs import YearCosts, assess_year, costs_of_year
 from domain.events import parse_event
 from workflows.common import search_attribute_pairs
 from workflows.models import AppointmentYearClosed, ClaimAppointmentInput, ClaimStarted
@@ -57,11 +57,16 @@ class ClaimActivities:
         of the municipality (R-SUB-5 judged across all its appointments). One activity, so
         only the assessment — not the cost list — enters the claim's workflow history."""
         assert self._store is not None, "assess_claim_year needs the event store"
-        code = req.municipality.code or ""
-        recorded = [
-            *await self._store.read_category(streams.appointments_of(code)),
-            *await self._store.read_category(streams.campaigns_of(code)),
-        ]
-        events = ((r.stream_id, parse_event(r.type, r.data, r.schema_version)) for r in recorded)
-        costs = costs_of_year(req.fiscal_year, events)
+        costs = await read_year_costs(self._store, req.municipality.code or "", req.fiscal_year)
         return ClaimAssessment(assessment=assess_year(req.municipality, costs).to_contract())
+
+
+async def read_year_costs(store: Any, municipality_code: str, fiscal_year: int) -> YearCosts:
+    """The costs paid in ``fiscal_year`` on the municipality's appointments and campaigns,
+    read from the store and derived by ``domain.claim_costs.costs_of_year``."""
+    recorded = [
+        *await store.read_category(streams.appointments_of(municipality_code)),
+        *await store.read_category(streams.campaigns_of(municipality_code)),
+    ]
+    events = ((r.stream_id, parse_event(r.type, r.data, r.schema_version)) for r in recorded)
+    return costs_of_year(fiscal_year, events)

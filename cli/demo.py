@@ -55,6 +55,14 @@ from rich.progress import (
 )
 from rich.table import Column, Table
 
+from domain import streams
+from domain.events import (
+    CostRecorded,
+    ReadinessItemConfirmed,
+    ReminderSent,
+    event_type,
+    parse_event,
+)
 from domain.fiscal import JST, FiscalYear, fiscal_year_of, japan_date
 
 # ---------------------------------------------------------------- the scenario's data
@@ -464,14 +472,13 @@ async def _year_is_free(store: Any, client: Any, code: str, fy: int) -> bool:
     same environment would otherwise mix its payments into this claim)."""
     from temporalio.service import RPCError, RPCStatusCode
 
+    from activities.claims import read_year_costs
     from workflows import ids
 
     if await store.stream_version(ids.claim_id(code, fy)) > 0:
         return False
-    for prefix in (f"appointment:{code}:", f"recruitment:{code}:"):
-        for e in await store.read_category(prefix):
-            if e.type == "CostRecorded" and e.data.get("fiscal_year") == fy:
-                return False
+    if (await read_year_costs(store, code, fy)).any_paid:
+        return False
     try:
         await client.get_workflow_handle(ids.claim_id(code, fy)).describe()
     except RPCError as exc:
@@ -827,16 +834,16 @@ class Demo:
 def _subject(e: Any) -> str:
     """A short, personal-data-free description of an event."""
     d = e.data
-    if e.stream_id.startswith("application:"):
-        s = e.stream_id.rsplit(":", 1)[1]
+    if streams.kind_of(e.stream_id) == "application":
+        s = streams.last_part(e.stream_id)
         if e.type == "DocumentScreeningCompleted":
             s += f" {d.get('outcome')}"
         if e.type == "ApplicantRejected":
             s += f" ({d.get('reason_code')})"
         return s
+    if (cost := _cost(e)) is not None:
+        return f"{cost.kind} {cost.amount_yen:,}円 paid {cost.paid_on}"
     match e.type:
-        case "CostRecorded":
-            return f"{d['kind']} {d['amount_yen']:,}円 paid {d['paid_on']}"
         case "ReminderSent":
             return str(d.get("kind"))
         case "ReadinessItemConfirmed":
@@ -859,28 +866,34 @@ def _subject(e: Any) -> str:
 async def demo_events(store: Any, run: Run) -> list:
     m, c = run.code, run.campaign
     events = [
-        *(await store.read_stream(f"recruitment:{m}:{c}")),
-        *(await store.read_category(f"application:{m}:{c}:")),
-        *(await store.read_stream(f"appointment:{m}:{run.appointment}")),
-        *(await store.read_stream(f"subsidy:{m}:{run.fiscal_year}")),
+        *(await store.read_stream(streams.campaign(m, c))),
+        *(await store.read_category(streams.applications_of(m, c))),
+        *(await store.read_stream(streams.appointment(m, run.appointment))),
+        *(await store.read_stream(streams.claim(m, run.fiscal_year))),
     ]
     return sorted(events, key=lambda e: e.position)
 
 
-GROUPED = {"CostRecorded", "ReadinessItemConfirmed", "ReminderSent"}
+GROUPED = {event_type(c) for c in (CostRecorded, ReadinessItemConfirmed, ReminderSent)}
+
+
+def _cost(e: Any) -> CostRecorded | None:
+    """A recorded cost event, parsed (None for any other event)."""
+    parsed = parse_event(e.type, e.data, e.schema_version) if e.type in GROUPED else None
+    return parsed if isinstance(parsed, CostRecorded) else None
 
 
 def _group_subject(r: dict) -> str:
     if r["count"] == 1:
         return r["subjects"][0]
     if r["stream"] == "application":
-        ids_ = sorted(e.stream_id.rsplit(":", 1)[1] for e in r["events"])
+        ids_ = sorted(streams.last_part(e.stream_id) for e in r["events"])
         return f"{ids_[0]} … {ids_[-1]} ({r['count']})"
-    if r["type"] == "CostRecorded":
-        first, last = r["events"][0].data, r["events"][-1].data
-        total = sum(e.data["amount_yen"] for e in r["events"])
-        return (f"{first['kind']} {first['amount_yen']:,}円 × {r['count']} = {total:,}円 "
-                f"paid {first['paid_on']} … {last['paid_on']}")
+    if costs := [c for e in r["events"] if (c := _cost(e)) is not None]:
+        first, last = costs[0], costs[-1]
+        total = sum(c.amount_yen for c in costs)
+        return (f"{first.kind} {first.amount_yen:,}円 × {r['count']} = {total:,}円 "
+                f"paid {first.paid_on} … {last.paid_on}")
     if r["type"] == "ReadinessItemConfirmed":
         return "items " + ", ".join(str(e.data.get("item")) for e in r["events"])
     return ", ".join(dict.fromkeys(r["subjects"]))
@@ -899,7 +912,7 @@ def timeline_table(events: list) -> Table:
     rows: list[dict] = []
     for e in events:
         actor = str(e.metadata.get("actor", ""))
-        stream = e.stream_id.split(":", 1)[0]
+        stream = streams.kind_of(e.stream_id)
         codes = rule_codes(e.data)  # rule IDs only (R-...), never the text around them
         last = rows[-1] if rows else None
         if (last and (stream == "application" or e.type in GROUPED)

@@ -27,6 +27,11 @@ class YearCosts(Frozen):
     advisors: tuple[AdvisorCosts, ...] = ()
     recruitment_costs: tuple[RecruitmentCost, ...] = ()
 
+    @property
+    def any_paid(self) -> bool:
+        """Whether any cost was paid that year (an appointment without payments is listed)."""
+        return bool(self.recruitment_costs) or any(a.payments for a in self.advisors)
+
 
 def costs_of_year(fiscal_year: int, events: Iterable[tuple[str, DomainEvent]]) -> YearCosts:
     """The costs paid in ``fiscal_year`` (R-SUB-6: the fiscal year of the payment date) among
