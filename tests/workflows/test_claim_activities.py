@@ -53,8 +53,8 @@ async def test_R_SUB_5_one_advisor_counted_across_the_municipalitys_appointments
                                  for r in recorded))
     assert {a.id: [p.amount_yen for p in a.payments] for a in costs.advisors} == {
         "ap1": [300_000], "ap2": [500_000]}  # the FY2025 payment is left out (R-SUB-6)
-    assert [c.model_dump(mode="json") for c in costs.recruitment_costs] == [
-        {"date": "2024-05-10", "kind": "agency_fee", "amount_yen": 880_000}]
+    assert [(c.date, c.kind, c.amount_yen) for c in costs.recruitment_costs] == [
+        (date(2024, 5, 10), "agency_fee", 880_000)]
 
     env = ActivityEnvironment()
     result = await env.run(ClaimActivities(None, store).assess_claim_year, ClaimYear(
