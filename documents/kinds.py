@@ -13,6 +13,7 @@ from typing import Any
 
 from documents import ja
 from documents.render import Rendered, render
+from domain import streams
 from domain.policy import default_policy
 from domain.posting import INITIATIVE_NAMES_JA, PayUnit, Posting
 from domain.skill_standard import PERSONA_NAMES_JA, Importance
@@ -370,7 +371,7 @@ def audit_record(
     for e in events:
         meta = dict(e.metadata or {})
         rows.append({
-            "position": e.position, "stream": e.stream_id.split(":", 1)[0],
+            "position": e.position, "stream": streams.kind_of(e.stream_id),
             "at": ja.format_datetime(datetime.fromisoformat(e.data["at"]))
             if isinstance(e.data.get("at"), str) else "—",
             "recorded": ja.format_datetime(e.recorded_at), "type": ja.label("event_type", e.type),

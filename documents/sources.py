@@ -220,8 +220,7 @@ async def issue(store: Any, doc: Rendered, subj: Subject, *, media_type: str = P
     from eventstore import NewEvent
 
     sha = doc.sha256(media_type)
-    tail = subj.stream.split(":", 2)[2]
-    stream = f"document:{subj.municipality}:{doc.kind}:{tail}"
+    stream = streams.document(subj.municipality, doc.kind, subj.stream)
     event = DocumentIssued(
         at=datetime.now(UTC), by=actor, kind=doc.kind, subject=subj.stream,
         media_type=media_type, sha256=sha, source_position=source_position, title=doc.title,

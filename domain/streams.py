@@ -6,6 +6,8 @@ A stream id is also the id of the workflow that writes it:
 - application: ``application:{municipality_code}:{campaign_id}:{application_id}``
 - appointment: ``appointment:{municipality_code}:{appointment_id}``
 - claim:       ``subsidy:{municipality_code}:{fiscal_year}``
+- documents:   ``document:{municipality_code}:{kind}:{the subject stream's ids}`` (the hashes
+  of documents issued from a campaign, application, appointment or claim stream)
 
 The category prefixes (``appointments_of(m)``, ``applications_of(m, c)`` ...) are what
 ``EventStore.read_category`` takes. Pure: no I/O.
@@ -36,6 +38,13 @@ def appointment(municipality_code: str, appointment_id: str) -> str:
 
 def claim(municipality_code: str, fiscal_year: int) -> str:
     return f"subsidy:{municipality_code}:{fiscal_year}"
+
+
+def document(municipality_code: str, kind: str, subject_stream: str) -> str:
+    """Where the documents of ``kind`` issued from ``subject_stream`` are recorded: the
+    subject's ids after its municipality (``recruitment:073024:c1`` -> ``...:posting:c1``)."""
+    rest = subject_stream.split(":", 2)[2]
+    return f"document:{municipality_code}:{kind}:{rest}"
 
 
 # ---------------------------------------------------------------- categories (prefixes)

@@ -34,3 +34,10 @@ def test_municipality_of_reads_prefixes_too():
     assert streams.municipality_of("application:073024:c1") == "073024"
     assert streams.municipality_of("payroll:073024:c1") is None
     assert streams.municipality_of("recruitment:073024") is None
+
+
+def test_a_documents_stream_names_its_subjects_ids():
+    assert streams.document("073024", "posting", streams.campaign("073024", "c1")) == (
+        "document:073024:posting:c1")
+    assert streams.document("073024", "rejection", streams.application("073024", "c1", "a1")) == (
+        "document:073024:rejection:c1:a1")
