@@ -19,12 +19,14 @@ def activities(*, store: Any, notifier: Any, client: Any = None) -> list[Callabl
     from activities.documents import DocumentActivities
     from activities.event_store import EventStoreActivities
     from activities.notifications import NotificationActivities
+    from workflows.claim_start import ClaimStarter
 
     es = EventStoreActivities(store)
     nt = NotificationActivities(notifier)
     docs = DocumentActivities(store)
-    claims = ClaimActivities(client, store)
+    claims = ClaimActivities(store)
+    starter = ClaimStarter(client)
     return [
         es.append_events, es.read_stream, nt.notify, docs.render_posting,
-        claims.ensure_claim, claims.assess_claim_year,
+        starter.ensure_claim, claims.assess_claim_year,
     ]

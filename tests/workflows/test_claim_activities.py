@@ -57,7 +57,7 @@ async def test_R_SUB_5_one_advisor_counted_across_the_municipalitys_appointments
         (date(2024, 5, 10), "agency_fee", 880_000)]
 
     env = ActivityEnvironment()
-    result = await env.run(ClaimActivities(None, store).assess_claim_year, ClaimYear(
+    result = await env.run(ClaimActivities(store).assess_claim_year, ClaimYear(
         municipality=appointed.municipality, fiscal_year=2024))
     a = result.assessment
     assert a["appointment"]["counted_advisor"] == "ap2"  # the largest eligible cost (R-SUB-5)
