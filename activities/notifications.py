@@ -99,6 +99,16 @@ class OutboxNotifier:
             )
             return [dict(r._mapping) for r in rows]
 
+    async def recent(self, municipalities: list[str], workflow_id: str | None = None,
+                     limit: int = 100) -> list[dict]:
+        """The newest notifications of ``municipalities`` (of one workflow when given)."""
+        stmt = outbox.select().where(outbox.c.municipality.in_(municipalities))
+        if workflow_id is not None:
+            stmt = stmt.where(outbox.c.workflow_id == workflow_id)
+        stmt = stmt.order_by(outbox.c.created_at.desc()).limit(limit)
+        async with self._engine.connect() as conn:
+            return [dict(r) for r in (await conn.execute(stmt)).mappings().all()]
+
     async def close(self) -> None:
         await self._engine.dispose()
 

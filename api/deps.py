@@ -1,7 +1,9 @@
-"""Typed dependency aliases: ``StoreDep``, ``ClientDep``, ``PrincipalDep``, ``SettingsDep``.
+"""Typed dependency aliases: ``StoreDep``, ``ClientDep``, ``GatewayDep``, ``PrincipalDep``,
+``SettingsDep``.
 
-The real adapters are built once in the app's lifespan (api/main.py, the composition
-root) and kept on ``app.state``; routes only receive them through these aliases.
+The real adapters are built once in the app's lifespan (api/main.py, with
+``ninyo.bootstrap``) and kept on ``app.state``; routes only receive them through these
+aliases. Routes talk to Temporal through ``GatewayDep`` (api/gateway.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from temporalio.client import Client
 
 from api.auth import AuthError, Principal, Role, decode_token
 from api.errors import ApiError
+from api.gateway import Gateway
 from eventstore import EventStore
 from ninyo.settings import Settings
 
@@ -33,12 +36,17 @@ async def get_client(request: Request) -> Client:
     """The lifespan's client; reconnects lazily when Temporal was down at startup."""
     state = request.app.state
     if getattr(state, "client", None) is None and getattr(state, "connect_temporal", False):
-        from api.main import _connect
+        from ninyo.bootstrap import try_connect_temporal
 
-        state.client = await _connect(state.settings)
+        state.client = await try_connect_temporal(state.settings)
     if getattr(state, "client", None) is None:
         raise ApiError(503, "temporal_unavailable", "the Temporal frontend is unreachable")
     return state.client
+
+
+async def get_gateway(request: Request, client: Annotated[Client, Depends(get_client)]) -> Gateway:
+    """Temporal for the routes: the client, on the task queue of the settings."""
+    return Gateway(client, request.app.state.settings.task_queue)
 
 
 def get_principal(
@@ -53,6 +61,7 @@ def get_principal(
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[EventStore, Depends(get_store)]
 ClientDep = Annotated[Client, Depends(get_client)]
+GatewayDep = Annotated[Gateway, Depends(get_gateway)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 

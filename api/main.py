@@ -1,11 +1,11 @@
 """The HTTP API (FastAPI): officers, approvers and auditors; OpenAPI at /docs.
 
-``create_app(settings)`` is the composition root of the API: its lifespan builds the
-real adapters — the event store (``eventstore.from_settings``) and the Temporal client
-(``workflows.client.connect``, the production data converter) — and the idempotency key
-table. Tests may hand in already-built ``store`` / ``client`` instead (they are then not
-closed by the app); ``connect_temporal=False`` serves without Temporal (lifecycle routes
-then answer 503).
+``create_app(settings)`` builds the app; its lifespan gets the real adapters from the
+composition root, ``ninyo.bootstrap`` — the event store and the Temporal client (the
+production data converter; commands go to ``settings.task_queue``) — and opens the
+idempotency key table. Tests may hand in already-built ``store`` / ``client`` instead
+(they are then not closed by the app); ``connect_temporal=False`` serves without Temporal
+(lifecycle routes then answer 503).
 """
 
 from __future__ import annotations
@@ -17,29 +17,23 @@ from fastapi import FastAPI
 
 from api import errors
 from api.idempotency import IdempotencyMiddleware, IdempotencyStore
-from api.routes import assessments, audit, documents, health, lifecycle
-from ninyo.logging import configure_logging, get_logger
+from api.routes import (
+    appointments,
+    assessments,
+    audit,
+    claims,
+    documents,
+    health,
+    notifications,
+    recruitments,
+)
+from ninyo import bootstrap
+from ninyo.logging import get_logger
 from ninyo.settings import Settings, get_settings
 
 log = get_logger(__name__)
 
-
-def build_store_kwargs() -> dict[str, Any]:
-    """Personal-data registry and upcasters of the domain events, for the event store."""
-    from domain import events
-
-    return {"personal": events.personal_data_registry(), "upcasters": events.upcasters()}
-
-
-async def _connect(settings: Settings):
-    """The Temporal client with the production data converter; None when unreachable."""
-    from workflows.client import connect
-
-    try:
-        return await connect(settings)
-    except Exception as exc:  # noqa: BLE001 - the API still serves assessments and audits
-        log.warning("temporal_unreachable", address=settings.temporal_address, error=str(exc))
-        return None
+build_store_kwargs = bootstrap.store_kwargs  # kept for callers outside the API (bench)
 
 
 def create_app(
@@ -53,24 +47,21 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        configure_logging(settings.log_level, settings.log_json)
+        bootstrap.setup_logging(settings)
         owned_store = store is None
-        if owned_store:
-            import eventstore
-
-            app.state.store = await eventstore.from_settings(settings, **build_store_kwargs())
-        else:
-            app.state.store = store
+        app.state.store = await bootstrap.open_store(settings) if owned_store else store
         if client is None and connect_temporal:
-            app.state.client = await _connect(settings)
+            app.state.client = await bootstrap.try_connect_temporal(settings)
         else:
             app.state.client = client
         app.state.idempotency = IdempotencyStore.from_url(settings.database_url)
+        app.state.outbox = bootstrap.outbox_reader(settings)
         log.info("api_started", temporal=settings.temporal_address)
         try:
             yield
         finally:
             await app.state.idempotency.close()
+            await app.state.outbox.close()
             if owned_store:
                 await app.state.store.close()
 
@@ -89,14 +80,31 @@ def create_app(
     app.state.client = client
     app.state.connect_temporal = connect_temporal and client is None
     errors.install(app)
+    _install_view_errors(app)
     app.add_middleware(IdempotencyMiddleware)
     app.include_router(health.router)
     app.include_router(assessments.router)
     app.include_router(audit.router)
-    app.include_router(lifecycle.router)
+    app.include_router(recruitments.router)
+    app.include_router(appointments.router)
+    app.include_router(claims.router)
+    app.include_router(notifications.router)
     app.include_router(documents.router)
     _extend_openapi(app)
     return app
+
+
+def _install_view_errors(app: FastAPI) -> None:
+    """A refusal of a read view (``views.ViewError``) answers in the API's error shape."""
+    from fastapi import Request
+    from fastapi.responses import JSONResponse
+
+    from views import ViewError
+
+    @app.exception_handler(ViewError)
+    async def _view_error(_: Request, exc: ViewError) -> JSONResponse:
+        return JSONResponse(errors.error_body(exc.code, exc.message, exc.field),
+                            status_code=exc.status)
 
 
 def _extend_openapi(app: FastAPI) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from views.audit import CheckpointModel  # noqa: F401 - one model, shared with the CLI
+
 
 class Request(BaseModel):
     """Base of every request body: unknown fields are refused."""
@@ -80,18 +82,6 @@ class AsOfState(BaseModel):
     events_applied: int
     last_position: int | None
     state: dict[str, Any]
-
-
-class CheckpointModel(BaseModel):
-    """A signed checkpoint (``POST /audit/checkpoint``); keep it off-site."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    position: int
-    head_hash: str
-    signature: str
-    public_key: str
-    created_at: str | None = None
 
 
 class VerifyRequest(Request):

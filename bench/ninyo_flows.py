@@ -36,7 +36,7 @@ from bench.stats import Figure, Timer, percentile_figures
 from bench.targets import FULL_COUNTRY
 from domain.fiscal import fiscal_year_of
 from ninyo.settings import Settings
-from workflows import TASK_QUEUE, ids
+from workflows import ids
 from workflows.client import start_campaign
 from workflows.models import (
     AppointmentYearClosed,
@@ -79,7 +79,7 @@ class Stack:
                                                     **build_store_kwargs())
         self.notifier = OutboxNotifier.from_url(self.settings.database_url)
         self.worker = Worker(
-            self.client, task_queue=TASK_QUEUE, workflows=WORKFLOWS,
+            self.client, task_queue=self.settings.task_queue, workflows=WORKFLOWS,
             activities=activities(store=self.store, notifier=self.notifier, client=self.client),
         )
         await self.worker.__aenter__()
@@ -124,8 +124,9 @@ _MUNICIPALITIES = itertools.count(1)
 class CampaignDriver:
     """One municipality's campaign (and optionally its year), commands sent as updates."""
 
-    def __init__(self, client: Client, tag: str):
+    def __init__(self, client: Client, tag: str, task_queue: str | None = None):
         self.client = client
+        self.task_queue = task_queue or Settings().task_queue  # the worker's (NINYO_TASK_QUEUE)
         index = next(_MUNICIPALITIES)
         self.muni = municipality(index)
         self.plan = Plan(self.muni, f"{tag}-{index}")
@@ -138,7 +139,8 @@ class CampaignDriver:
             update, cmd, result_type=CommandResult)
 
     async def open(self) -> None:
-        await start_campaign(self.client, CampaignInput(define=self.plan.define()))
+        await start_campaign(self.client, CampaignInput(define=self.plan.define()),
+                             task_queue=self.task_queue)
         for cmd in self.plan.opening():
             await self._do(self.wf, cmd)
 
@@ -173,7 +175,7 @@ class CampaignDriver:
         await self.client.start_workflow(
             "SubsidyClaimWorkflow", ClaimInput(municipality=self.muni, fiscal_year=fy,
                                                settle=timedelta(milliseconds=200)),
-            id=claim_wf, task_queue=TASK_QUEUE, start_signal="appointment_year_closed",
+            id=claim_wf, task_queue=self.task_queue, start_signal="appointment_year_closed",
             start_signal_args=[AppointmentYearClosed(appointment_id=appointment_wf)])
         handle = self.client.get_workflow_handle(claim_wf)
         view = await _until(lambda: handle.query("status", result_type=ClaimView),

@@ -48,11 +48,9 @@ def _fail(code: str, message: str, field: str | None = None, exit_code: int = 2,
 
 @asynccontextmanager
 async def _store():
-    import eventstore
-    from api.main import build_store_kwargs
-    from ninyo.settings import get_settings
+    from ninyo import bootstrap
 
-    store = await eventstore.from_settings(get_settings(), **build_store_kwargs())
+    store = await bootstrap.open_store(bootstrap.settings())
     try:
         yield store
     finally:
@@ -63,7 +61,7 @@ def _run(work: Callable[..., Awaitable[Any]], label: str | None = None,
          steps: int | None = None) -> Any:
     """Run ``work(store)``; long operations show a rich progress bar on stderr — with
     ``steps``, ``work(store, advance)`` reports each step (``advance(description)``)."""
-    from api.errors import ApiError
+    from views import ViewError
 
     async def main() -> Any:
         async with _store() as store:
@@ -85,7 +83,7 @@ def _run(work: Callable[..., Awaitable[Any]], label: str | None = None,
 
     try:
         return asyncio.run(main())
-    except ApiError as exc:
+    except ViewError as exc:
         _fail(exc.code, exc.message, exc.field)
 
 
@@ -96,12 +94,12 @@ def _dump(value: Any) -> str:
 
 
 def _check_stream(stream: str) -> None:
-    from api.audit_views import municipality_of
-    from api.errors import ApiError
+    from views import ViewError
+    from views.audit import municipality_of
 
     try:
         municipality_of(stream)
-    except ApiError as exc:
+    except ViewError as exc:
         _fail(exc.code, exc.message, "STREAM")
 
 
@@ -111,7 +109,7 @@ def history(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """A stream's full history: who did what, when, under which rule."""
-    from api.audit_views import stream_history
+    from views.audit import stream_history
 
     _check_stream(stream)
     result = _run(lambda store: stream_history(store, stream))
@@ -152,7 +150,7 @@ def as_of(
                                   "instant with a zone, e.g. 2024-05-01T09:00+09:00"),
 ) -> None:
     """The state of a recruitment or an appointment as it was at INSTANT (replayed)."""
-    from api.audit_views import state_as_of
+    from views.audit import state_as_of
 
     _check_stream(stream)
     at = _instant(instant)
@@ -188,7 +186,7 @@ def checkpoint(
                                          help="Write the checkpoint here (else stdout)."),
 ) -> None:
     """Sign the head of the log (Ed25519); keep the file off-site."""
-    from api.schemas import CheckpointModel
+    from views.audit import CheckpointModel
 
     cp = _run(lambda store: store.checkpoint(), "signing a checkpoint")
     text = CheckpointModel.model_validate(cp, from_attributes=True).model_dump_json(indent=2)
@@ -206,7 +204,7 @@ def export(
     out_file: Path | None = typer.Option(None, "--out", dir_okay=False),
 ) -> None:
     """An appointment's complete history as JSON or as a readable HTML report."""
-    from api.audit_views import EXPORT_STEPS, export_appointment, render_html
+    from views.audit import EXPORT_STEPS, export_appointment, render_html
 
     if fmt not in ("json", "html"):
         _fail("invalid_input", "--format: json or html", "format")

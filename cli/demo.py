@@ -370,16 +370,12 @@ async def temporal_server(settings: Any, console: Console) -> AsyncIterator[Temp
 
 async def _connect(settings: Any):
     """The client with the production data converter; the server may still be warming up."""
-    from workflows.client import connect
+    from ninyo import bootstrap
 
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            return await connect(settings)
-        except Exception as exc:  # noqa: BLE001 - retried until the deadline
-            if time.monotonic() > deadline:
-                raise DemoError(f"cannot reach Temporal at {settings.temporal_address}: {exc}") from exc
-            await asyncio.sleep(0.5)
+    try:
+        return await bootstrap.connect_temporal(settings, wait=30)
+    except Exception as exc:  # noqa: BLE001 - retried until the deadline
+        raise DemoError(f"cannot reach Temporal at {settings.temporal_address}: {exc}") from exc
 
 
 # ---------------------------------------------------------------- the API, as its users use it
@@ -507,8 +503,9 @@ class Run:
 
 class Demo:
     def __init__(self, api: Api, client: Any, store: Any, console: Console, pace: Pace,
-                 n: int, fiscal_year: int) -> None:
+                 n: int, fiscal_year: int, task_queue: str) -> None:
         self.api, self.client, self.store, self.console, self.pace = api, client, store, console, pace
+        self.task_queue = task_queue
         self.n = n
         code = MUNICIPALITY["code"]
         campaign = f"cio{fiscal_year}-{uuid.uuid4().hex[:6]}"
@@ -743,7 +740,7 @@ class Demo:
         from temporalio.common import TypedSearchAttributes, WorkflowIDReusePolicy
 
         from domain.values import Municipality
-        from workflows import TASK_QUEUE, ids
+        from workflows import ids
         from workflows.common import search_attribute_pairs
         from workflows.models import ClaimInput, Contacts
 
@@ -754,7 +751,7 @@ class Demo:
                        contacts=Contacts(hr_officer="dx@town.bandai.example.jp",
                                          approver="deputy-mayor@town.bandai.example.jp"),
                        settle=timedelta(seconds=self.pace.claim_settle)),
-            id=ids.claim_id(m.code or "", self.run.fiscal_year), task_queue=TASK_QUEUE,
+            id=ids.claim_id(m.code or "", self.run.fiscal_year), task_queue=self.task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             search_attributes=TypedSearchAttributes(search_attribute_pairs(
                 m.code or "", m.prefecture, "collecting", fiscal_year=self.run.fiscal_year)),
@@ -902,7 +899,7 @@ def _group_subject(r: dict) -> str:
 def timeline_table(events: list) -> Table:
     """Time, actor, stream, type, subject and rule codes; runs of one event type by one actor
     on application streams (or of costs, readiness items, reminders) fold into one row."""
-    from api.audit_views import rule_codes
+    from views.audit import rule_codes
 
     table = Table(title="Timeline (event store, global order)", header_style="bold")
     for col, kw in (("time (JST)", {"no_wrap": True}), ("actor", {"no_wrap": True}),
@@ -952,18 +949,13 @@ def assessment_table(a: dict, fy: int) -> Table:
 
 async def _demo(n: int, pace: Pace, console: Console) -> int:
     import httpx
-    from temporalio.worker import Worker
 
-    import eventstore
-    from activities.notifications import notifier_from_settings
     from api.auth import Role, create_token
-    from api.main import build_store_kwargs, create_app
+    from api.main import create_app
     from eventstore.migrate import upgrade_async
-    from ninyo.settings import get_settings
-    from workflows import TASK_QUEUE
-    from workflows.registry import WORKFLOWS, activities
+    from ninyo import bootstrap
 
-    settings = get_settings().model_copy(update={"log_level": "WARNING", "log_json": False})
+    settings = bootstrap.settings(log_level="WARNING", log_json=False)
     started = time.monotonic()
     console.print(Panel.fit(
         f"[bold]Ninyo demo[/] — {MUNICIPALITY['name']} ({MUNICIPALITY['prefecture']}, "
@@ -971,11 +963,10 @@ async def _demo(n: int, pace: Pace, console: Console) -> int:
         f"(producer persona, 特別職非常勤職員) — {n} fictional applicants",
         border_style="cyan"))
     await upgrade_async(settings.database_url)
-    store = await eventstore.from_settings(settings, **build_store_kwargs())
-    notifier = notifier_from_settings(settings)
-    try:
+    async with bootstrap.runtime(settings, temporal=False, notify=True, logging=False) as rt:
+        store = rt.store
         async with temporal_server(settings, console) as server:
-            client = await _connect(settings)
+            client = rt.client = await _connect(settings)
             years = demo_fiscal_years(_today_jst())
             fy = None
             for candidate in years:
@@ -991,8 +982,7 @@ async def _demo(n: int, pace: Pace, console: Console) -> int:
                 f"Business dates in [bold]FY{fy}[/] ({fy}-04-01 – {fy + 1}-03-31): the latest "
                 "ended fiscal year that both measures cover (R-SUB-7) and that has no claim in "
                 "this environment yet; events are recorded in real time.")
-            worker = Worker(client, task_queue=TASK_QUEUE, workflows=WORKFLOWS,
-                            activities=activities(store=store, notifier=notifier, client=client))
+            worker = bootstrap.worker(rt)
             app = create_app(settings, store=store, client=client)
             code = MUNICIPALITY["code"]
             headers = {
@@ -1005,7 +995,8 @@ async def _demo(n: int, pace: Pace, console: Console) -> int:
                 transport = httpx.ASGITransport(app=app)
                 async with httpx.AsyncClient(transport=transport, base_url="http://ninyo.demo",
                                              timeout=60) as http:
-                    demo = Demo(Api(http, headers), client, store, console, pace, n, fy)
+                    demo = Demo(Api(http, headers), client, store, console, pace, n, fy,
+                                settings.task_queue)
                     await demo.define_and_approve()
                     await demo.publish()
                     await demo.receive_applications()
@@ -1020,11 +1011,8 @@ async def _demo(n: int, pace: Pace, console: Console) -> int:
                     await demo.claim()
                     run = demo.run
             await _report(console, store, run, server)
-        console.print(f"[bold green]demo finished in {time.monotonic() - started:.0f} s[/]")
-        return 0
-    finally:
-        await notifier.close()
-        await store.close()
+    console.print(f"[bold green]demo finished in {time.monotonic() - started:.0f} s[/]")
+    return 0
 
 
 async def _report(console: Console, store: Any, run: Run, server: TemporalServer) -> None:

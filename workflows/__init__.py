@@ -2,7 +2,6 @@
 
 Workflows are deterministic: they decide with the pure rules of ``domain/`` and write
 events only through the activities of ``activities/``. Every workflow of Ninyo runs on
-one task queue.
+one task queue: ``settings.task_queue`` (``NINYO_TASK_QUEUE``), the one the worker polls
+(``ninyo.bootstrap``).
 """
-
-TASK_QUEUE = "ninyo"

@@ -8,7 +8,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.errors import RuleViolation
 from ninyo.settings import Settings
-from workflows import TASK_QUEUE, ids
+from workflows import ids
 from workflows.common import search_attribute_pairs
 from workflows.converter import data_converter
 from workflows.models import CampaignInput, CampaignView
@@ -23,7 +23,7 @@ async def connect(settings: Settings) -> Client:
 
 
 async def start_campaign(
-    client: Client, inp: CampaignInput, task_queue: str = TASK_QUEUE
+    client: Client, inp: CampaignInput, task_queue: str
 ) -> WorkflowHandle:
     """Start a campaign's workflow (id ``recruitment:{code}:{campaign}``); the search
     attributes are set at start so the campaign is listable at once."""

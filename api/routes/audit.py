@@ -15,7 +15,6 @@ from fastapi import APIRouter, Body, Path, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from api import audit_views
 from api.auth import Principal, Role
 from api.deps import StoreDep, allow
 from api.schemas import (
@@ -29,6 +28,7 @@ from api.schemas import (
 )
 from domain import streams
 from domain.fiscal import as_of_or_refuse
+from views import audit as audit_views
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 

@@ -106,13 +106,12 @@ async def temporal_api(api_settings, store) -> AsyncIterator[TemporalApi]:
 
     from activities.notifications import OutboxNotifier
     from tests.temporal_env import dev_server_env
-    from workflows import TASK_QUEUE
     from workflows.registry import WORKFLOWS, activities
 
     async with dev_server_env() as env:
         notifier = OutboxNotifier.from_url(api_settings.database_url)
         worker = Worker(
-            env.client, task_queue=TASK_QUEUE, workflows=WORKFLOWS,
+            env.client, task_queue=api_settings.task_queue, workflows=WORKFLOWS,
             activities=activities(store=store, notifier=notifier, client=env.client),
         )
         async with worker:

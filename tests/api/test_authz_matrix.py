@@ -95,9 +95,9 @@ ASSESSMENT_BODIES = {"/assessments/subsidy": SUBSIDY_IN, "/assessments/appointme
 
 
 @pytest.fixture(scope="module")
-async def world(temporal_api, tokens):
+async def world(temporal_api, tokens, api_settings):
     """An appointed campaign and a drafted subsidy claim in each municipality."""
-    from workflows import TASK_QUEUE, ids
+    from workflows import ids
     from workflows.models import ClaimInput
 
     flows = {}
@@ -108,7 +108,7 @@ async def world(temporal_api, tokens):
         await temporal_api.client.start_workflow(
             "SubsidyClaimWorkflow",
             ClaimInput(municipality=muni, fiscal_year=FY, settle=timedelta(milliseconds=200)),
-            id=ids.claim_id(code, FY), task_queue=TASK_QUEUE)
+            id=ids.claim_id(code, FY), task_queue=api_settings.task_queue)
 
     both = tokens("auditor", OWN, OTHER)
 

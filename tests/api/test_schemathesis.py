@@ -58,7 +58,6 @@ class TemporalThread(threading.Thread):
         from activities.notifications import OutboxNotifier
         from api.main import build_store_kwargs
         from tests.temporal_env import address_of, dev_server_env
-        from workflows import TASK_QUEUE
         from workflows.registry import WORKFLOWS, activities
 
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
@@ -67,7 +66,7 @@ class TemporalThread(threading.Thread):
             settings = self.settings
             store = await eventstore.from_settings(settings, **build_store_kwargs())
             notifier = OutboxNotifier.from_url(settings.database_url)
-            worker = Worker(env.client, task_queue=TASK_QUEUE, workflows=WORKFLOWS,
+            worker = Worker(env.client, task_queue=settings.task_queue, workflows=WORKFLOWS,
                             activities=activities(store=store, notifier=notifier,
                                                   client=env.client))
             async with worker:

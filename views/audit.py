@@ -2,6 +2,8 @@
 
 Everything here reads the event store only — never Temporal — so an auditor sees what
 was recorded, replayed with the same pure folds the domain uses (``domain.state``).
+Refusals are ``views.ViewError`` (the API answers them with their status, the CLI prints
+them and exits 2).
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from api.errors import ApiError
+from pydantic import BaseModel, ConfigDict
+
 from domain import i18n, streams
+from views import ViewError
+from views.records import campaign_events, fold
 
 RULE_CODE = re.compile(r"\bR-[A-Z]+(?:-[A-Z0-9]+)*\b")
 
@@ -23,7 +28,7 @@ def municipality_of(stream_id: str) -> str:
     """``recruitment:073024:c1`` -> ``073024``; a malformed id answers 422."""
     code = streams.municipality_of(stream_id)
     if code is None or not streams.MUNICIPALITY_CODE.fullmatch(code):
-        raise ApiError(
+        raise ViewError(
             422, "invalid_input",
             "stream_id: expected {recruitment|application|appointment|subsidy}:{6-digit code}:...",
             "stream_id",
@@ -70,33 +75,13 @@ def history_entry(e: Any) -> dict[str, Any]:
 async def stream_history(store: Any, stream_id: str) -> dict[str, Any]:
     events = await store.read_stream(stream_id)
     if not events:
-        raise ApiError(404, "not_found", "stream not found")
+        raise ViewError(404, "not_found", "stream not found")
     return {
         "stream_id": stream_id,
         "stream_type": events[-1].stream_type,
         "version": events[-1].version,
         "events": [history_entry(e) for e in events],
     }
-
-
-async def _campaign_events(store: Any, stream_id: str, instant: datetime | None) -> list:
-    """A campaign's stream plus its applications' streams, in global position order."""
-    sid = streams.parse(stream_id)
-    own = await store.read_category(stream_id, as_of=instant)
-    own = [e for e in own if e.stream_id == stream_id]
-    apps_prefix = streams.applications_of(sid.municipality_code, sid.key)
-    apps = await store.read_category(apps_prefix, as_of=instant)
-    return sorted([*own, *apps], key=lambda e: e.position)
-
-
-def _fold(kind: str, recorded: list) -> Any:
-    """Fold recorded events with the domain's own fold (the same one the workflows use)."""
-    from domain import state
-    from domain.events import parse_event
-
-    events = [parse_event(e.type, e.data, e.schema_version) for e in recorded]
-    fold = state.fold_recruitment if kind == "recruitment" else state.fold_appointment
-    return fold(events)
 
 
 def _jsonable(value: Any) -> Any:
@@ -113,27 +98,40 @@ async def state_as_of(store: Any, stream_id: str, instant: datetime) -> dict[str
     """Replay a recruitment's or an appointment's state as it was at ``instant``."""
     kind = streams.kind_of(stream_id)
     if kind not in ("recruitment", "appointment") or not streams.is_stream(stream_id):
-        raise ApiError(
+        raise ViewError(
             422, "invalid_input",
             "stream_id: as-of replays recruitment:{m}:{campaign} or appointment:{m}:{id}",
             "stream_id",
         )
     if instant.tzinfo is None:
-        raise ApiError(422, "invalid_input", "at: the instant must carry a timezone", "at")
+        raise ViewError(422, "invalid_input", "at: the instant must carry a timezone", "at")
     if kind == "recruitment":
-        events = await _campaign_events(store, stream_id, instant)
+        events = await campaign_events(store, stream_id, instant)
     else:
         events = await store.read_stream_as_of(stream_id, instant)
     if not events and await store.stream_version(stream_id) == 0:
-        raise ApiError(404, "not_found", "stream not found")
+        raise ViewError(404, "not_found", "stream not found")
     return {
         "stream_id": stream_id,
         "kind": kind,
         "as_of": instant,
         "events_applied": len(events),
         "last_position": events[-1].position if events else None,
-        "state": _jsonable(_fold(kind, events)) if events else {},
+        "state": _jsonable(fold(kind, events)) if events else {},
     }
+
+
+class CheckpointModel(BaseModel):
+    """A signed checkpoint (``POST /audit/checkpoint``, ``ninyo audit checkpoint``); keep it
+    off-site."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    position: int
+    head_hash: str
+    signature: str
+    public_key: str
+    created_at: str | None = None
 
 
 EXPORT_STEPS = 4
@@ -166,7 +164,7 @@ async def export_appointment(
     return {
         "appointment": stream_id,
         "municipality": m,
-        "state": _jsonable(_fold("appointment", events)),
+        "state": _jsonable(fold("appointment", events)),
         "events": history["events"],
         "version": history["version"],
         "recruitment": origin,

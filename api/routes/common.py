@@ -1,0 +1,80 @@
+"""What the command routes share: roles, path parameters, request bodies built from the
+domain's command models, and the table row of one action.
+
+A command is the domain's own model (``domain.commands``); the request body is that model
+without ``actor`` and ``kind`` (and without the ids the path already names), unknown
+fields refused. The API fills ``actor`` from the token (``Actor(id=sub, role=role)``) —
+the workflow records it as ``actor``/``role`` in the metadata of every event it appends.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from api.auth import Principal, Role
+from api.errors import invalid_input
+
+OFFICER = (Role.hr_officer, Role.approver)  # the domain lets either issue these
+APPROVER = (Role.approver,)  # approver-only (domain: AUTH-ROLE for anyone else)
+HR_ONLY = (Role.hr_officer,)  # claim steps the claim workflow reserves to HR officers
+READERS = (Role.hr_officer, Role.approver, Role.auditor)
+PERSONAL_READERS = (Role.hr_officer, Role.auditor)  # R-SCR-3
+
+Code = Annotated[str, Path(pattern=r"^\d{6}$", description="municipality code (6 digits)")]
+Ident = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One command route: the command model, the path under the resource, who may send
+    it, the summary in the OpenAPI document."""
+
+    command: type[BaseModel]
+    path: str  # under the scope's base path
+    roles: tuple[Role, ...]
+    summary: str
+
+
+def request_model(command: type[BaseModel], drop: tuple[str, ...] = ()) -> type[BaseModel]:
+    """The command's body as a request: no ``actor``/``kind``/path ids, unknown fields refused."""
+    fields: dict[str, Any] = {
+        name: (info.annotation, copy.copy(info))
+        for name, info in command.model_fields.items()
+        if name not in ("actor", "kind", *drop)
+    }
+    return create_model(
+        f"{command.__name__}Request",
+        __config__=ConfigDict(extra="forbid"),
+        __doc__=command.__doc__,
+        **fields,
+    )
+
+
+def body_default(model: type[BaseModel]) -> Any:
+    """A body whose fields are all optional may be left out (``None``); else it is required."""
+    return None if not any(f.is_required() for f in model.model_fields.values()) else ...
+
+
+def build_command(command: type[BaseModel], principal: Principal, data: dict[str, Any],
+                  **ids_: Any) -> Any:
+    """The command with the token's actor; malformed fields answer 422 naming them."""
+    try:
+        return command.model_validate({
+            **data, **ids_, "actor": {"id": principal.sub, "role": principal.role.value},
+        })
+    except ValidationError as exc:  # every bad field at once (issue 11 point 6)
+        raise invalid_input(list(exc.errors())) from None
+
+
+def body_data(body: BaseModel | None) -> dict[str, Any]:
+    return body.model_dump() if body is not None else {}
+
+
+def operation_id(prefix: str, command: type | Callable) -> str:
+    return f"{prefix}_{command.__name__}"
