@@ -4,7 +4,6 @@ its status and the listing. Approver-only: RenewTerm."""
 
 # no `from __future__ import annotations`: FastAPI reads the endpoints' annotations,
 # which name per-action types local to the route factories
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter
@@ -12,6 +11,7 @@ from pydantic import BaseModel
 
 from api.auth import Principal
 from api.deps import GatewayDep, allow
+from api.gateway import Gateway
 from api.routes import listing
 from api.routes.common import (
     APPROVER,
@@ -20,11 +20,9 @@ from api.routes.common import (
     Action,
     Code,
     Ident,
-    body_data,
-    body_default,
-    build_command,
+    Target,
+    command_route,
     operation_id,
-    request_model,
 )
 from api.schemas import LIVE_READ_ERRORS, WRITE_ERRORS
 from domain import commands as c
@@ -48,28 +46,21 @@ APPOINTMENT_ACTIONS = [
 ]
 
 
-def _appointment_route(action: Action) -> Callable:
-    Body = request_model(action.command)
-    Actor = Annotated[Principal, allow(*action.roles, action=action.command.__name__,
-                                       what="appointment")]
+def appointment(municipality: Code, appointment_id: Ident) -> Target:
+    return Target(ids.appointment_id(municipality, appointment_id))
 
-    async def endpoint(municipality: Code, appointment_id: Ident,
-                       principal: Actor, gateway: GatewayDep,  # type: ignore[valid-type]
-                       body: Body = body_default(Body),  # type: ignore[valid-type]
-                       ) -> AppointmentCommandResponse:
-        wf = ids.appointment_id(municipality, appointment_id)
-        cmd = build_command(action.command, principal, body_data(body))
-        reply = await gateway.update(wf, AppointmentWorkflow.command_view, cmd)
-        return AppointmentCommandResponse(accepted=reply.accepted, status=reply.status)
 
-    return endpoint
+async def send(gateway: Gateway, wf: str, cmd: BaseModel) -> AppointmentCommandResponse:
+    reply = await gateway.update(wf, AppointmentWorkflow.command_view, cmd)
+    return AppointmentCommandResponse(accepted=reply.accepted, status=reply.status)
 
 
 for _a in APPOINTMENT_ACTIONS:
     router.post(f"/appointments/{{municipality}}/{{appointment_id}}{_a.path}",
                 response_model=AppointmentCommandResponse, responses=WRITE_ERRORS,
                 summary=_a.summary, tags=["appointments"],
-                operation_id=operation_id("appointment", _a.command))(_appointment_route(_a))
+                operation_id=operation_id("appointment", _a.command),
+                )(command_route(_a, what="appointment", target=appointment, send=send))
 
 
 @router.get("/appointments/{municipality}/{appointment_id}", response_model=AppointmentView,

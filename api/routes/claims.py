@@ -13,16 +13,16 @@ from pydantic import BaseModel
 
 from api.auth import Principal, Role
 from api.deps import GatewayDep, allow
+from api.gateway import Gateway
 from api.routes import listing
 from api.routes.common import (
     APPROVER,
     HR_ONLY,
     READERS,
+    Action,
     Code,
-    body_data,
-    body_default,
-    build_command,
-    request_model,
+    Target,
+    command_route,
 )
 from api.schemas import LIVE_READ_ERRORS, WRITE_ERRORS
 from workflows import ids
@@ -72,28 +72,25 @@ class ClaimCommandResponse(BaseModel):
 FiscalYear = Annotated[int, Path(ge=2000, le=2100, description="fiscal year (start year)")]
 
 
-def _claim_route(action: ClaimAction) -> Callable:
-    Body = request_model(action.model)
-    Actor = Annotated[Principal, allow(*action.roles, action=action.name, what="claim")]
+def claim(municipality: Code, fiscal_year: FiscalYear) -> Target:
+    return Target(ids.claim_id(municipality, fiscal_year))
 
-    async def endpoint(municipality: Code, fiscal_year: FiscalYear,
-                       principal: Actor, gateway: GatewayDep,  # type: ignore[valid-type]
-                       body: Body = body_default(Body),  # type: ignore[valid-type]
-                       ) -> ClaimCommandResponse:
-        wf = ids.claim_id(municipality, fiscal_year)
-        cmd = build_command(action.model, principal, body_data(body))
-        result = await gateway.update(wf, action.update, cmd)
+
+def _sender(update: Callable[..., Any]) -> Callable:
+    async def send(gateway: Gateway, wf: str, cmd: BaseModel) -> ClaimCommandResponse:
+        result = await gateway.update(wf, update, cmd)
         return ClaimCommandResponse(accepted=result,
                                     status=await gateway.query(wf, SubsidyClaimWorkflow.status))
 
-    return endpoint
+    return send
 
 
 for _c in CLAIM_ACTIONS:
     router.post(f"/claims/{{municipality}}/{{fiscal_year}}{_c.path}",
                 response_model=ClaimCommandResponse, responses=WRITE_ERRORS,
-                summary=_c.summary, tags=["claims"],
-                operation_id=f"claim_{_c.name}")(_claim_route(_c))
+                summary=_c.summary, tags=["claims"], operation_id=f"claim_{_c.name}",
+                )(command_route(Action(_c.model, _c.path, _c.roles, _c.summary), what="claim",
+                                target=claim, send=_sender(_c.update), label=_c.name))
 
 
 @router.get("/claims/{municipality}/{fiscal_year}", response_model=ClaimView,

@@ -7,18 +7,20 @@ fields refused. The API fills ``actor`` from the token (``Actor(id=sub, role=rol
 the workflow records it as ``actor``/``role`` in the metadata of every event it appends.
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: FastAPI reads the endpoint's annotations,
+# which name per-action types local to command_route
 import copy
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import Path
+from fastapi import Depends, Path
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from api.auth import Principal, Role
+from api.deps import GatewayDep, allow
 from api.errors import invalid_input
+from api.gateway import Gateway
 
 OFFICER = (Role.hr_officer, Role.approver)  # the domain lets either issue these
 APPROVER = (Role.approver,)  # approver-only (domain: AUTH-ROLE for anyone else)
@@ -78,3 +80,33 @@ def body_data(body: BaseModel | None) -> dict[str, Any]:
 
 def operation_id(prefix: str, command: type | Callable) -> str:
     return f"{prefix}_{command.__name__}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a command goes: the workflow id, and the path ids that go into the command."""
+
+    workflow_id: str
+    ids: dict[str, Any] = field(default_factory=dict)
+
+
+def command_route(action: Action, *, what: str, target: Callable[..., Target],
+                  send: Callable[[Gateway, str, Any], Awaitable[Any]],
+                  drop: tuple[str, ...] = (), label: str | None = None) -> Callable:
+    """The endpoint of one action: authorise (``allow``: role, then municipality), build the
+    command from the body and the token's actor, ``send`` it to the ``target`` workflow.
+    ``target`` is a dependency taking the path parameters (so they are documented);
+    ``label`` names the action in refusals (default: the command's class name)."""
+    Body = request_model(action.command, drop)
+    Actor = Annotated[Principal, allow(*action.roles, action=label or action.command.__name__,
+                                       what=what)]
+    Where = Annotated[Target, Depends(target)]
+
+    async def endpoint(where: Where, principal: Actor,  # type: ignore[valid-type]
+                       gateway: GatewayDep,
+                       body: Body = body_default(Body),  # type: ignore[valid-type]
+                       ) -> Any:
+        cmd = build_command(action.command, principal, body_data(body), **where.ids)
+        return await send(gateway, where.workflow_id, cmd)
+
+    return endpoint

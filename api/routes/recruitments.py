@@ -17,7 +17,6 @@ event store.
 
 # no `from __future__ import annotations`: FastAPI reads the endpoints' annotations,
 # which name per-action types local to the route factories
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -37,9 +36,9 @@ from api.routes.common import (
     Action,
     Code,
     Ident,
-    body_data,
-    body_default,
+    Target,
     build_command,
+    command_route,
     operation_id,
     request_model,
 )
@@ -102,49 +101,26 @@ async def send(gateway: Gateway, wf: str, cmd: BaseModel) -> CampaignCommandResp
     return CampaignCommandResponse(accepted=reply.accepted, status=reply.status)
 
 
-def _campaign_route(action: Action) -> Callable:
-    Body = request_model(action.command)
-    Actor = Annotated[Principal, allow(*action.roles, action=action.command.__name__,
-                                       what="campaign")]
-
-    async def endpoint(municipality: Code, campaign_id: Ident,
-                       principal: Actor, gateway: GatewayDep,  # type: ignore[valid-type]
-                       body: Body = body_default(Body),  # type: ignore[valid-type]
-                       ) -> CampaignCommandResponse:
-        wf = ids.campaign_id(municipality, campaign_id)
-        return await send(gateway, wf, build_command(action.command, principal, body_data(body)))
-
-    return endpoint
+def campaign(municipality: Code, campaign_id: Ident) -> Target:
+    return Target(ids.campaign_id(municipality, campaign_id))
 
 
-def _application_route(action: Action) -> Callable:
-    Body = request_model(action.command, drop=("application_id",))
-    Actor = Annotated[Principal, allow(*action.roles, action=action.command.__name__,
-                                       what="campaign")]
-
-    async def endpoint(municipality: Code, campaign_id: Ident, application_id: Ident,
-                       principal: Actor, gateway: GatewayDep,  # type: ignore[valid-type]
-                       body: Body = body_default(Body),  # type: ignore[valid-type]
-                       ) -> CampaignCommandResponse:
-        wf = ids.campaign_id(municipality, campaign_id)
-        cmd = build_command(action.command, principal, body_data(body),
-                            application_id=application_id)
-        return await send(gateway, wf, cmd)
-
-    return endpoint
+def application(municipality: Code, campaign_id: Ident, application_id: Ident) -> Target:
+    return Target(ids.campaign_id(municipality, campaign_id), {"application_id": application_id})
 
 
 for _a in CAMPAIGN_ACTIONS:
     router.post(f"/recruitments/{{municipality}}/{{campaign_id}}{_a.path}",
                 response_model=CampaignCommandResponse, responses=WRITE_ERRORS,
                 summary=_a.summary, tags=["recruitment"],
-                operation_id=operation_id("campaign", _a.command))(_campaign_route(_a))
+                operation_id=operation_id("campaign", _a.command),
+                )(command_route(_a, what="campaign", target=campaign, send=send))
 for _a in APPLICATION_ACTIONS:
     router.post(
         f"/recruitments/{{municipality}}/{{campaign_id}}/applications/{{application_id}}{_a.path}",
         response_model=CampaignCommandResponse, responses=WRITE_ERRORS, summary=_a.summary,
         tags=["applications"], operation_id=operation_id("application", _a.command),
-    )(_application_route(_a))
+    )(command_route(_a, what="campaign", target=application, send=send, drop=("application_id",)))
 
 
 # ---------------------------------------------------------------- start a campaign
