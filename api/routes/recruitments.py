@@ -211,7 +211,8 @@ async def posting_document(municipality: Code, campaign_id: Ident,
         raise ApiError(404, "not_found", "campaign not found")
     if state.posting is None:
         raise ApiError(404, "not_found", "this campaign has no published posting yet")
-    doc = render_posting(RenderPostingInput(role=state.posting.role, details=state.posting.details))
+    doc, _ = render_posting(
+        RenderPostingInput(role=state.posting.role, details=state.posting.details), pdf=False)
     if format == "html":
         return HTMLResponse(doc.html)
     return PostingDocument(campaign=wf, markdown=doc.markdown, html=doc.html, sha256=doc.sha256)
