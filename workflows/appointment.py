@@ -26,16 +26,13 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from activities.models import Appended
     from domain.appointment_lifecycle import decide
+    from domain.appointment_state import AppointmentState, AppointmentStatus, apply_appointment
     from domain.commands import SYSTEM, Actor, Command, EndTerm, RecordReminder
     from domain.errors import RuleViolation
     from domain.events import DomainEvent, TermEndReason
     from domain.readiness import applicable_items
-    from domain.state import (
-        AppointmentState,
-        AppointmentStatus,
-        apply_appointment,
-    )
     from workflows import ids
+    from workflows.claim_start import ClaimStarter
     from workflows.common import (
         STORE_RETRY,
         STORE_TIMEOUT,
@@ -56,7 +53,6 @@ with workflow.unsafe.imports_passed_through():
         CarriedAppointment,
         ClaimAppointmentInput,
         ClaimInput,
-        ClaimStarted,
         CommandResult,
         TermCommand,
     )
@@ -257,14 +253,13 @@ class AppointmentWorkflow:
     async def _close_year(self) -> None:
         """Fiscal-year end: the municipality's claim for the year gets this appointment."""
         fy = self._inp.fiscal_year
-        started = await workflow.execute_activity(
-            "ensure_claim",
+        started = await workflow.execute_activity_method(
+            ClaimStarter.ensure_claim,
             ClaimAppointmentInput(
                 claim=ClaimInput(municipality=self._inp.appointed.municipality, fiscal_year=fy,
                                  contacts=self._inp.contacts),
                 appointment_id=self._appointment,
             ),
-            result_type=ClaimStarted,
             start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
         )
         self._claims.append(fy)
