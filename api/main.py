@@ -30,6 +30,7 @@ from api.routes import (
 from ninyo import bootstrap
 from ninyo.logging import get_logger
 from ninyo.settings import Settings, get_settings
+from web import public as public_page
 
 log = get_logger(__name__)
 
@@ -90,6 +91,7 @@ def create_app(
     app.include_router(claims.router)
     app.include_router(notifications.router)
     app.include_router(documents.router)
+    app.include_router(public_page.router)
     _extend_openapi(app)
     return app
 

@@ -481,6 +481,23 @@ class DocumentIssued(DomainEvent):
     title: str = ""
 
 
+class ResumeReceived(DomainEvent):
+    """A résumé (PDF) an applicant uploaded on the public application page, kept with the
+    applicant's data key (``content`` is personal data: ``forget`` erases it with the rest).
+    Written by the public page to ``document:{code}:resume:{campaign}:{application}``."""
+
+    type: Literal["ResumeReceived"] = "ResumeReceived"
+    stream: ClassVar[str] = "document"
+    personal_fields: ClassVar[tuple[str, ...]] = ("content", "filename")
+    person_field: ClassVar[str | None] = "applicant_id"
+    application_id: str
+    applicant_id: str
+    filename: str | None
+    content: str | None  # base64 of the PDF
+    size: int = Field(ge=0)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
 # ============================================================== registry
 
 EVENT_CLASSES: tuple[type[DomainEvent], ...] = (
@@ -521,6 +538,7 @@ EVENT_CLASSES: tuple[type[DomainEvent], ...] = (
     SubsidyClaimed,
     SubsidyDecided,
     DocumentIssued,
+    ResumeReceived,
 )
 
 # The one list above is the catalogue: the discriminated union and the type map follow from it.

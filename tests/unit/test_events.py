@@ -33,6 +33,7 @@ from domain.events import (
     ApplicationReceived,
     CostKind,
     DocumentIssued,
+    ResumeReceived,
     SubsidyAssessed,
     SubsidyClaimApproved,
     SubsidyClaimDrafted,
@@ -162,6 +163,10 @@ def every_kind_of_event() -> list:
         DocumentIssued(
             at=at, by="officer-1", kind="posting", subject="recruitment:062049:c1",
             media_type="application/pdf", sha256="0" * 64,
+        ),
+        ResumeReceived(
+            at=at, by="person-a1", application_id="a1", applicant_id="person-a1",
+            filename="cv.pdf", content="JVBERi0=", size=5, sha256="1" * 64,
         ),
     ]
     return events
