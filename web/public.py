@@ -6,7 +6,7 @@ with the application form; and each applicant's status page behind an unguessabl
     GET  /public/status/{token}             the applicant's own stage, nothing else
 
 Submitting sends the campaign workflow the same ``ReceiveApplication`` command an officer
-sends (``api.routes.lifecycle.send_command``: same validation, same rule codes), as the
+sends (through ``api.gateway``: same validation, same rule codes), as the
 applicant (role ``applicant``, actor id = their applicant id). Refusals come back as the
 form again with a Japanese message per field.
 
@@ -370,15 +370,16 @@ def _form_field(loc: tuple) -> str | None:
 
 
 async def _submit(request: Request, code: str, campaign: str, cmd: Any) -> dict[str, str]:
-    """The officer's path: the campaign workflow's ``command`` update (same validator)."""
+    """The officer's path: the campaign workflow's command update through the API's one
+    door to Temporal (``api.gateway``), so the same validator decides."""
+    from api.deps import get_client, get_gateway
     from api.errors import ApiError
-    from api.routes.lifecycle import send_command
+    from workflows.recruitment import RecruitmentWorkflow
 
-    client = getattr(request.app.state, "client", None)
-    if client is None:
-        return {"form": "ただいま受付を停止しています。時間をおいて送信してください。"}
     try:
-        await send_command(client, streams.campaign(code, campaign), cmd)
+        gateway = await get_gateway(request, await get_client(request))
+        await gateway.update(streams.campaign(code, campaign), RecruitmentWorkflow.command_view,
+                             cmd)
     except RuleViolation as v:
         found: dict[str, str] = {}
         for e in (v.params or {}).get("errors") or []:  # every gap, each on its own field
