@@ -406,7 +406,7 @@ async def _keep_resume(request: Request, code: str, campaign: str, application_i
         sha256=hashlib.sha256(data).hexdigest())
     type_, version, payload = event_payload(event)
     await request.app.state.store.append(
-        f"document:{code}:resume:{campaign}:{application_id}", None,
+        streams.document(code, "resume", streams.application(code, campaign, application_id)), None,
         [NewEvent(type=type_, data=payload, schema_version=version,
                   metadata={"actor": applicant_id, "role": "applicant", "municipality": code})],
         stream_type="document")
