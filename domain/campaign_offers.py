@@ -319,6 +319,7 @@ def appoint(state: RecruitmentState, command: Appoint, now: datetime, by: str) -
             appointee_for_profit=app.offer.appointee_for_profit,
             municipality=state.municipality,
             persona=state.role.persona,
+            cio_advisor=state.role.counts_as_cio_advisor,
             terms=app.offer.terms,
             pledges_signed=tuple(signed),
             readiness_confirmed=tuple(sorted(state.readiness)),

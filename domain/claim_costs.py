@@ -14,8 +14,17 @@ from collections.abc import Iterable
 
 from domain import streams
 from domain.costs import CostCategory
-from domain.events import Appointed, CostRecorded, DomainEvent
-from domain.subsidy import AdvisorCosts, Payment, RecruitmentCost, SubsidyAssessment, assess
+from domain.events import Appointed, CostRecorded, DomainEvent, RoleDefined
+from domain.findings import yen
+from domain.subsidy import (
+    AdvisorCosts,
+    LeftOut,
+    Payment,
+    Reason,
+    RecruitmentCost,
+    SubsidyAssessment,
+    assess,
+)
 from domain.values import Frozen, Municipality
 
 
@@ -26,6 +35,7 @@ class YearCosts(Frozen):
     fiscal_year: int
     advisors: tuple[AdvisorCosts, ...] = ()
     recruitment_costs: tuple[RecruitmentCost, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()  # R-SUB-11: not a CIO補佐官等
 
     @property
     def any_paid(self) -> bool:
@@ -43,18 +53,45 @@ def costs_of_year(fiscal_year: int, events: Iterable[tuple[str, DomainEvent]]) -
     """
     advisors: dict[str, tuple[Appointed, list[Payment]]] = {}
     recruitment: list[RecruitmentCost] = []
+    # R-SUB-11: only CIO補佐官等 are claimed — the role's mark on the campaign (RoleDefined,
+    # the last one) and on the appointment (Appointed); the others are listed as left out
+    cio: dict[str, tuple[bool, str]] = {}  # stream -> (counts, what it is)
+    left_out: list[LeftOut] = []
+
+    def leave_out(stream_id: str, what: str, amount: int) -> None:
+        counts, name = cio[stream_id]
+        source = streams.last_part(stream_id)
+        kind = "appointment costs" if what == "appointment" else "recruitment cost"
+        left_out.append(LeftOut(
+            source=source, what=what, amount_yen=amount, code="R-SUB-11",
+            reason=f"{source}: {kind} of {yen(amount)} left out: {name} is not a CIO advisor "
+                   "(CIO補佐官等, ※1 of §4.4(5)); only CIO advisors are claimed",
+        ))
+
     for stream_id, e in events:
         match e:
+            case RoleDefined() if streams.kind_of(stream_id) == "recruitment":
+                cio[stream_id] = (e.role.counts_as_cio_advisor, f"the role {e.role.title!r} "
+                                  f"({e.role.persona.value})")
             case Appointed() if streams.kind_of(stream_id) == "appointment":
-                advisors[stream_id] = (e, [])
+                cio[stream_id] = (e.counts_as_cio_advisor, f"the appointment's role "
+                                  f"({e.persona.value})")
+                if e.counts_as_cio_advisor:
+                    advisors[stream_id] = (e, [])
             case CostRecorded() if e.fiscal_year == fiscal_year:
-                if e.category is CostCategory.appointment and stream_id in advisors:
+                if stream_id in cio and not cio[stream_id][0]:
+                    what = ("appointment" if e.category is CostCategory.appointment
+                            and streams.kind_of(stream_id) == "appointment" else "recruitment_cost")
+                    leave_out(stream_id, what, e.amount_yen)
+                elif e.category is CostCategory.appointment and stream_id in advisors:
                     advisors[stream_id][1].append(
-                        Payment(date=e.paid_on, kind=e.kind.value, amount_yen=e.amount_yen)
+                        Payment(date=e.paid_on, kind=e.kind.value, amount_yen=e.amount_yen,
+                                accrual_date=e.accrual_date)
                     )
                 else:
                     recruitment.append(
-                        RecruitmentCost(date=e.paid_on, kind=e.kind.value, amount_yen=e.amount_yen)
+                        RecruitmentCost(date=e.paid_on, kind=e.kind.value, amount_yen=e.amount_yen,
+                                        accrual_date=e.accrual_date)
                     )
     return YearCosts(
         fiscal_year=fiscal_year,
@@ -63,9 +100,17 @@ def costs_of_year(fiscal_year: int, events: Iterable[tuple[str, DomainEvent]]) -
             for a, payments in advisors.values()
         ),
         recruitment_costs=tuple(recruitment),
+        left_out=tuple(left_out),
     )
 
 
 def assess_year(municipality: Municipality, costs: YearCosts) -> SubsidyAssessment:
     """R-SUB-1..8 over the year's costs (the packaged policy tables)."""
-    return assess(municipality, costs.fiscal_year, costs.advisors, costs.recruitment_costs)
+    result = assess(municipality, costs.fiscal_year, costs.advisors, costs.recruitment_costs)
+    if not costs.left_out:
+        return result
+    return result.model_copy(update={
+        "left_out": costs.left_out,
+        "reasons": result.reasons + tuple(Reason(code=x.code, message=x.reason)
+                                          for x in costs.left_out),
+    })

@@ -259,6 +259,8 @@ class RecordCost(Command):
     amount_yen: Yen = Field(ge=0)
     paid_on: date
     note: str = ""
+    # the day the obligation arose (地方自治法施行令143条): decides the fiscal year (R-SUB-6)
+    accrual_date: date | None = None
 
 
 class RecordReminder(Command):

@@ -38,6 +38,7 @@ from domain.posting import (
     Posting,
     RoleDefinition,
     Term,
+    is_cio_advisor,
 )
 from domain.screening import (
     ApplicantProfile,
@@ -267,6 +268,13 @@ class Appointed(DomainEvent):
     readiness_confirmed: tuple[int, ...]
     warnings: tuple[Finding, ...] = ()
     rules: tuple[str, ...] = ("R-PLEDGE-3", "R-FORM")
+    # R-SUB-11: the role's CIO補佐官等 mark carried to the appointment (None in events
+    # recorded before it: the persona's default, see ``counts_as_cio_advisor``)
+    cio_advisor: bool | None = None
+
+    @property
+    def counts_as_cio_advisor(self) -> bool:
+        return is_cio_advisor(self.cio_advisor, self.persona)
 
 
 class CostRecorded(DomainEvent):
@@ -276,9 +284,10 @@ class CostRecorded(DomainEvent):
     kind: CostKind
     amount_yen: Yen = Field(ge=0)
     paid_on: date
-    fiscal_year: int  # R-SUB-6: fiscal year of the payment date
+    fiscal_year: int  # R-SUB-6: fiscal year of the accrual date when given, else the payment date
     note: str = ""
     rule: str = "R-SUB-6"
+    accrual_date: date | None = None  # 地方自治法施行令143条 (turn 2)
 
 
 class ReminderSent(DomainEvent):

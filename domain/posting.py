@@ -125,6 +125,11 @@ class Contact(Frozen):
     phone: str | None = None
 
 
+def is_cio_advisor(marked: bool | None, persona: Persona | str) -> bool:
+    """R-SUB-11: the role's mark, or by default whether the persona is the producer."""
+    return marked if marked is not None else Persona(persona) is Persona.producer
+
+
 class RoleDefinition(Frozen):
     """What the municipality wants the advisor for (R-POST-1), as approved by the CIO."""
 
@@ -137,6 +142,14 @@ class RoleDefinition(Frozen):
     pay: Pay
     term: Term
     requirements: tuple[Requirement, ...] = ()
+    # R-SUB-11 (turn 2): a CIO補佐官等 — assists the CIO in managing DX with expert knowledge
+    # (※1 of §4.4(5)); only such roles enter the special allocation tax claim. None: the
+    # default of the persona (the producer is the CIO advisor, the others are not).
+    cio_advisor: bool | None = None
+
+    @property
+    def counts_as_cio_advisor(self) -> bool:
+        return is_cio_advisor(self.cio_advisor, self.persona)
 
 
 class PostingDetails(Frozen):

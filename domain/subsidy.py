@@ -82,6 +82,16 @@ class Reason(Frozen):
     message: str
 
 
+class LeftOut(Frozen):
+    """A cost the claim did not take in, and why (R-SUB-11: not a CIO補佐官等)."""
+
+    source: str  # the appointment or campaign id
+    what: Literal["appointment", "recruitment_cost"]
+    amount_yen: int
+    code: str
+    reason: str
+
+
 class SubsidyAssessment(Frozen):
     fiscal_year: int
     appointment_eligible_cost_yen: int
@@ -90,6 +100,7 @@ class SubsidyAssessment(Frozen):
     recruitment_eligible_cost_yen: int
     recruitment_measure_yen: int
     reasons: tuple[Reason, ...]
+    left_out: tuple[LeftOut, ...] = ()  # the claim's costs left out before the assessment
 
     @property
     def total_measure_yen(self) -> int:
@@ -115,6 +126,7 @@ class SubsidyAssessment(Frozen):
             },
             "total_measure_yen": self.total_measure_yen,
             "reasons": [r.model_dump() for r in self.reasons],
+            **({"left_out": [x.model_dump() for x in self.left_out]} if self.left_out else {}),
         }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -111,7 +111,7 @@ def test_appointment_costs_are_recorded_by_fiscal_year():
             amount_yen=300_000,
             paid_on=date(2025, 3, 31),
         ),
-        NOW,
+        datetime(2025, 4, 10, tzinfo=UTC),  # recorded once paid
     )
     assert e.fiscal_year == 2024 and e.category.value == "appointment"
     s = fold_appointment([e], s)
@@ -137,6 +137,27 @@ def test_appointment_costs_are_recorded_by_fiscal_year():
         ),
         "STATE-COST-KIND",
     )
+
+
+def test_R_SUB_6_a_payment_dated_in_the_future_is_refused():
+    """Issue 11 point 4: a payment is recorded once made (was accepted before the fix)."""
+    s = appointed_state()
+    future = (NOW + timedelta(days=2)).date()
+    with pytest.raises(RuleViolation) as err:
+        appointment_lifecycle.decide(s, RecordCost(actor=OFFICER, cost_id="p9",
+                                                   cost_kind=CostKind.remuneration,
+                                                   amount_yen=1, paid_on=future), NOW)
+    assert (err.value.code, err.value.field) == ("R-SUB-6", "paid_on")
+
+
+def test_R_SUB_6_accrual_date_decides_a_recorded_costs_fiscal_year():
+    """Issue 11 point 15: March's remuneration paid in April counts in March's year."""
+    s = appointed_state()
+    (e,) = appointment_lifecycle.decide(s, RecordCost(
+        actor=OFFICER, cost_id="p3", cost_kind=CostKind.remuneration, amount_yen=300_000,
+        paid_on=date(2025, 4, 10), accrual_date=date(2025, 3, 31)),
+        datetime(2025, 4, 11, tzinfo=UTC))
+    assert (e.fiscal_year, e.accrual_date) == (2024, date(2025, 3, 31))
 
 
 def test_no_appointment_no_commands():

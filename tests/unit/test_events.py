@@ -77,7 +77,7 @@ def every_kind_of_event() -> list:
             cost_id="fee",
             cost_kind=CostKind.agency_fee,
             amount_yen=500_000,
-            paid_on=date(2024, 5, 1),
+            paid_on=date(2024, 3, 29),  # before the decision time: no future payments
         )
     )
     c.do(
@@ -132,7 +132,7 @@ def every_kind_of_event() -> list:
             cost_id="pay-1",
             cost_kind=CostKind.remuneration,
             amount_yen=300_000,
-            paid_on=date(2024, 7, 31),
+            paid_on=date(2024, 6, 28),  # before the decision time: no future payments
         ),
         RenewTerm(actor=APPROVER, new_end=date(2026, 3, 31)),
         EndTerm(actor=OFFICER, ended_on=date(2026, 3, 31), reason=TermEndReason.expired),

@@ -3,7 +3,7 @@ refused with its code (rule ID or STATE-...)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -657,7 +657,8 @@ def test_recruitment_costs_belong_to_their_fiscal_year_and_are_not_duplicated():
             cost_kind=CostKind.agency_fee,
             amount_yen=880_000,
             paid_on=date(2025, 3, 31),
-        )
+        ),
+        at=datetime(2025, 4, 10, tzinfo=UTC),  # recorded once paid
     )
     assert (
         isinstance(e, CostRecorded) and e.fiscal_year == 2024 and e.category.value == "recruitment"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -48,7 +48,10 @@ def appointment_events():
         RenewTerm(actor=APPROVER, new_end=date(2026, 3, 31)),
         EndTerm(actor=OFFICER, ended_on=date(2026, 3, 31), reason=TermEndReason.expired),
     ):
-        new = appointment_lifecycle.decide(s, cmd, T0 + timedelta(days=90))
+        when = T0 + timedelta(days=90)
+        if isinstance(cmd, RecordCost):  # a payment is recorded once made (issue 11 point 4)
+            when = max(when, datetime.combine(cmd.paid_on, time(12), tzinfo=UTC))
+        new = appointment_lifecycle.decide(s, cmd, when)
         events += new
         s = fold_appointment(new, s)
     return events

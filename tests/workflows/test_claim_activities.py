@@ -14,6 +14,7 @@ from domain import streams
 from domain.claim_costs import costs_of_year
 from domain.events import CostCategory, CostKind, CostRecorded, event_payload, parse_event
 from domain.fiscal import fiscal_year_of
+from domain.skill_standard import Persona
 from eventstore import NewEvent
 from tests.unit import lifecycle_builders as lb
 
@@ -64,3 +65,47 @@ async def test_R_SUB_5_one_advisor_counted_across_the_municipalitys_appointments
     assert a["appointment"]["measure_yen"] == 250_000  # 0.5 x 500,000 (R-SUB-3)
     assert a["recruitment"]["measure_yen"] == 440_000  # 0.5 x 880,000, under the cap (R-SUB-4)
     assert a["total_measure_yen"] == 690_000
+
+
+async def test_R_SUB_11_only_cio_advisors_are_claimed_and_the_rest_is_listed(store):
+    """Issue 11 point 12: a better-paid engineer and an engineer campaign's agency fee were
+    claimed before the fix (an over-claim)."""
+    campaign = lb.full_campaign().events
+    appointed = campaign[-1]
+    code = appointed.municipality.code
+    assert appointed.cio_advisor is True  # carried from the role at appointment (producer)
+    engineer = appointed.model_copy(update={"appointment_id": "eng", "persona": Persona.engineer,
+                                            "cio_advisor": None})
+    for ap, first, amount in (("cio", appointed, 300_000), ("eng", engineer, 900_000)):
+        first = first.model_copy(update={"appointment_id": ap})
+        await store.append(streams.appointment(code, ap), 0, [
+            _new(first), _new(_cost(f"{ap}-p", CostKind.remuneration, amount, date(2024, 7, 31)))],
+            stream_type="appointment")
+    role_defined = campaign[0]
+    assert role_defined.type == "RoleDefined"
+    eng_role = role_defined.model_copy(update={
+        "campaign_id": "ce", "role": role_defined.role.model_copy(update={"persona": Persona.engineer})})
+    await store.append(streams.campaign(code, "ce"), 0, [_new(eng_role), _new(_cost(
+        "r-eng", CostKind.agency_fee, 700_000, date(2024, 5, 10), CostCategory.recruitment))],
+        stream_type="recruitment")
+    await store.append(streams.campaign(code, "cc"), 0, [_new(role_defined), _new(_cost(
+        "r-cio", CostKind.agency_fee, 400_000, date(2024, 5, 10), CostCategory.recruitment))],
+        stream_type="recruitment")
+
+    env = ActivityEnvironment()
+    a = (await env.run(ClaimActivities(store).assess_claim_year, ClaimYear(
+        municipality=appointed.municipality, fiscal_year=2024))).assessment
+    assert a["appointment"]["counted_advisor"] == "cio"
+    assert a["appointment"]["eligible_cost_yen"] == 300_000
+    assert a["recruitment"]["eligible_cost_yen"] == 400_000
+    assert [(x["source"], x["what"], x["amount_yen"], x["code"]) for x in a["left_out"]] == [
+        ("eng", "appointment", 900_000, "R-SUB-11"), ("ce", "recruitment_cost", 700_000, "R-SUB-11")]
+    assert [r["code"] for r in a["reasons"]].count("R-SUB-11") == 2
+
+
+def test_R_SUB_11_a_role_marked_at_definition_overrides_the_persona_default():
+    role = lb.role()
+    assert role.counts_as_cio_advisor  # producer
+    assert not role.model_copy(update={"persona": Persona.engineer}).counts_as_cio_advisor
+    assert role.model_copy(update={"persona": Persona.project_manager, "cio_advisor": True}
+                           ).counts_as_cio_advisor
