@@ -14,7 +14,7 @@ from domain.commands import RecordCost, RecordReminder
 from domain.costs import KINDS_BY_CATEGORY, CostCategory
 from domain.errors import RuleViolation
 from domain.events import CostRecorded, ReminderSent
-from domain.fiscal import fiscal_year_of, japan_date
+from domain.fiscal import fiscal_year_of
 
 
 def decide_cost(
@@ -37,15 +37,6 @@ def decide_cost(
         )
     if command.cost_id in recorded:
         raise RuleViolation("STATE-COST-EXISTS", "this cost is already recorded", "cost_id")
-    today = japan_date(now)
-    if command.paid_on > today:  # issue 11 point 4: a payment is recorded once made
-        raise RuleViolation(
-            "R-SUB-6",
-            f"paid_on {command.paid_on.isoformat()} is in the future (today is {today.isoformat()} "
-            "in Japan): record a payment once it is made",
-            "paid_on",
-            params={"detail": "支払日が未来の日付です。支払後に記録してください。"},
-        )
     return [
         CostRecorded(
             at=now,

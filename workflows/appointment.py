@@ -25,6 +25,7 @@ from temporalio.exceptions import ApplicationError
 # sandbox: imported once per worker, not again for every workflow run.
 with workflow.unsafe.imports_passed_through():
     from activities.models import Appended
+    from domain.admission import admit
     from domain.appointment_lifecycle import decide
     from domain.appointment_state import AppointmentState, AppointmentStatus, apply_appointment
     from domain.commands import SYSTEM, Actor, Command, EndTerm, RecordReminder
@@ -124,6 +125,7 @@ class AppointmentWorkflow:
     def _validate_command(self, cmd: TermCommand) -> None:
         try:
             no_system_actor(cmd.actor)
+            admit(cmd, workflow.now())  # future dates (validators do not run on replay)
             if self._ready:
                 decide(self._state, cmd, workflow.now())
         except RuleViolation as v:

@@ -36,6 +36,7 @@ from temporalio.workflow import ParentClosePolicy
 # sandbox: imported once per worker, not again for every workflow run.
 with workflow.unsafe.imports_passed_through():
     from activities.models import RenderedDocument, RenderPostingInput
+    from domain.admission import admit
     from domain.commands import (
         SYSTEM,
         Actor,
@@ -222,6 +223,7 @@ class RecruitmentWorkflow:
     def _validate_command(self, cmd: CampaignCommand) -> None:
         try:
             no_system_actor(cmd.actor)
+            admit(cmd, workflow.now())  # future dates (validators do not run on replay)
             if isinstance(cmd, DefineRole) and cmd.campaign_id != self._campaign:
                 raise RuleViolation("STATE-CAMPAIGN-MISMATCH", "another campaign's id", "campaign_id")
             if self._ready:  # else the handler decides once the role is written

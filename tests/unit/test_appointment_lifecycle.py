@@ -139,15 +139,22 @@ def test_appointment_costs_are_recorded_by_fiscal_year():
     )
 
 
-def test_R_SUB_6_a_payment_dated_in_the_future_is_refused():
-    """Issue 11 point 4: a payment is recorded once made (was accepted before the fix)."""
-    s = appointed_state()
+def test_R_SUB_6_a_payment_or_pledge_dated_in_the_future_is_refused():
+    """Issue 11 point 4: a payment/pledge is recorded once made (accepted before the fix)."""
+    from domain.admission import admit
+    from domain.commands import SignPledge
+
     future = (NOW + timedelta(days=2)).date()
     with pytest.raises(RuleViolation) as err:
-        appointment_lifecycle.decide(s, RecordCost(actor=OFFICER, cost_id="p9",
-                                                   cost_kind=CostKind.remuneration,
-                                                   amount_yen=1, paid_on=future), NOW)
+        admit(RecordCost(actor=OFFICER, cost_id="p9", cost_kind=CostKind.remuneration,
+                         amount_yen=1, paid_on=future), NOW)
     assert (err.value.code, err.value.field) == ("R-SUB-6", "paid_on")
+    admit(RecordCost(actor=OFFICER, cost_id="p9", cost_kind=CostKind.remuneration,
+                     amount_yen=1, paid_on=NOW.date()), NOW)  # today is fine
+    with pytest.raises(RuleViolation) as err:
+        admit(SignPledge(actor=OFFICER, application_id="a1", items=("confidentiality",),
+                         signed_on=future), NOW)
+    assert (err.value.code, err.value.field) == ("R-PLEDGE-3", "signed_on")
 
 
 def test_R_SUB_6_accrual_date_decides_a_recorded_costs_fiscal_year():

@@ -3,7 +3,7 @@ server starts at the real 'now'). Reuses the domain engineer's lifecycle builder
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from domain.commands import (
     Appoint,
@@ -111,7 +111,11 @@ class Scenario:
         )
 
     def sign(self, application_id: str, items: list[str], on: date) -> SignPledge:
-        return SignPledge(actor=OFFICER, application_id=application_id, items=tuple(items), signed_on=on)
+        # a pledge is signed on or before today (issue 11 point 4): the test server's clock
+        # never runs behind the real one, so today's real JST date is never in its future
+        today = datetime.now(UTC).astimezone(timezone(timedelta(hours=9))).date()
+        return SignPledge(actor=OFFICER, application_id=application_id, items=tuple(items),
+                          signed_on=min(on, today))
 
     def appoint(self, application_id: str, appointment_id: str = "ap1") -> Appoint:
         return Appoint(actor=APPROVER, application_id=application_id, appointment_id=appointment_id)

@@ -38,6 +38,8 @@ async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
     fy = fiscal_year_of(sc.term.start)
     paid = sc.term.start + timedelta(days=20)
     assert fiscal_year_of(paid) == fy
+    # a payment is recorded once made (issue 11 point 4): wait until it is paid
+    await advance(env, paid - now.date() + timedelta(days=1))
     await _upd(ap, "command", RecordCost(
         actor=OFFICER, cost_id="pay-1", cost_kind=CostKind.remuneration,
         amount_yen=300_000, paid_on=paid))
@@ -46,7 +48,7 @@ async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
 
     # the fiscal year ends: the municipality's claim is drafted from the store
     fy_end = date(fy + 1, 4, 1)
-    await advance(env, fy_end - sc.term.start + timedelta(days=70))
+    await advance(env, fy_end - paid + timedelta(days=70))
     claim = env.client.get_workflow_handle(f"subsidy:{sc.municipality.code}:{fy}", result_type=ClaimView)
     cv = await claim.query("status", result_type=ClaimView)
     assert cv.stage == "drafted"
