@@ -204,11 +204,12 @@ def export(
     out_file: Path | None = typer.Option(None, "--out", dir_okay=False),
 ) -> None:
     """An appointment's complete history as JSON or as a readable HTML report."""
+    from domain import streams
     from views.audit import EXPORT_STEPS, export_appointment, render_html
 
     if fmt not in ("json", "html"):
         _fail("invalid_input", "--format: json or html", "format")
-    if not appointment.startswith("appointment:"):
+    if streams.kind_of(appointment) != "appointment":
         _fail("invalid_input", "APPOINTMENT: expected appointment:{code}:{id}", "APPOINTMENT")
     _check_stream(appointment)
     report = _run(lambda store, advance: export_appointment(store, appointment, advance),
