@@ -36,7 +36,6 @@ from temporalio.workflow import ParentClosePolicy
 # sandbox: imported once per worker, not again for every workflow run.
 with workflow.unsafe.imports_passed_through():
     from activities.models import RenderedDocument, RenderPostingInput
-    from domain import streams
     from domain.admission import admit
     from domain.commands import (
         SYSTEM,
@@ -69,6 +68,7 @@ with workflow.unsafe.imports_passed_through():
         Stage,
         apply_recruitment,
     )
+    from domain.streams import kind_of as stream_kind
     from workflows import ids
     from workflows.common import (
         STORE_RETRY,
@@ -324,7 +324,7 @@ class RecruitmentWorkflow:
         return ids.campaign_id(self._code, self._campaign)
 
     async def _append(self, stream: str, events: list[DomainEvent], actor: Actor) -> None:
-        kind = streams.kind_of(stream)  # "application" or "recruitment"
+        kind = stream_kind(stream)  # "application" or "recruitment"
         await self._writer.append(stream, kind, events, actor)
 
     async def _start_appointment(self, e: Appointed) -> None:
