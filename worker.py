@@ -4,7 +4,7 @@ The adapters (event store with the domain's personal-data registry and upcasters
 notifier: outbox table or SMTP, Temporal client with the production data converter) come
 from the composition root, ``ninyo.bootstrap``; the worker registers exactly
 ``workflows.registry``'s set. With ``NINYO_SMTP_HOST`` set, the SMTP delivery worker sends
-the outbox beside it. SIGTERM / SIGINT shut it down gracefully: polling stops, running
+the outbox beside it, and the applicant mailer queues applicants' mail from the log. SIGTERM / SIGINT shut it down gracefully: polling stops, running
 activities get ``graceful_shutdown`` to finish, then the store closes.
 
     python -m worker        # or: ninyo worker
@@ -36,7 +36,7 @@ async def main() -> None:
             namespace=settings.temporal_namespace, notifier=notifier.channel,
         )
         run = asyncio.create_task(worker.run())
-        mail = _start_mail_delivery(settings, notifier, stop)
+        mail = _start_mail(settings, notifier, rt.store, stop)
         try:
             await asyncio.wait([run, asyncio.create_task(stop.wait())],
                                return_when=asyncio.FIRST_COMPLETED)
@@ -52,14 +52,19 @@ async def main() -> None:
         raise run.exception()  # type: ignore[misc]
 
 
-def _start_mail_delivery(settings, notifier, stop: asyncio.Event):
-    """With NINYO_SMTP_HOST set, the SMTP delivery worker sends the outbox beside Temporal."""
-    if not settings.smtp_host or not hasattr(notifier, "engine"):
+def _start_mail(settings, notifier, store, stop: asyncio.Event):
+    """Beside Temporal: the applicant mailer queues mail to applicants from the log, and
+    with NINYO_SMTP_HOST set the SMTP delivery worker sends the outbox."""
+    if not hasattr(notifier, "engine"):
         return None
     from activities.delivery import MailDelivery, SmtpConfig
+    from documents.applicant_mail import ApplicantMailer
 
-    return asyncio.create_task(
-        MailDelivery(notifier.engine, SmtpConfig.from_settings(settings)).run(stop))
+    loops = [ApplicantMailer(store, notifier.engine, templates_dir=settings.mail_templates_dir)
+             .run(stop)]
+    if settings.smtp_host:
+        loops.append(MailDelivery(notifier.engine, SmtpConfig.from_settings(settings)).run(stop))
+    return asyncio.gather(*loops)
 
 
 if __name__ == "__main__":

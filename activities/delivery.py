@@ -153,15 +153,22 @@ class MailDelivery:
 
     async def run(self, stop: asyncio.Event, interval: float = 2.0) -> None:
         """Deliver until ``stop`` is set (the worker process runs this beside Temporal)."""
-        while not stop.is_set():
-            try:
-                await self.run_once()
-            except Exception as exc:  # noqa: BLE001 - keep delivering; the rows stay queued
-                log.error("mail_delivery_error", error=type(exc).__name__)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass
+        await every(stop, interval, self.run_once, "mail_delivery_error")
+
+
+async def every(stop: asyncio.Event, interval: float, step: Callable[[], Any],
+                error_event: str) -> None:
+    """Run ``step`` every ``interval`` seconds until ``stop``; an error is logged (its class
+    only) and the next round tries again — queued rows stay queued."""
+    while not stop.is_set():
+        try:
+            await step()
+        except Exception as exc:  # noqa: BLE001 - keep going
+            log.error(error_event, error=type(exc).__name__)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+        except TimeoutError:
+            pass
 
 
 async def status(engine: AsyncEngine, notification_id: str) -> dict[str, Any] | None:
@@ -171,4 +178,4 @@ async def status(engine: AsyncEngine, notification_id: str) -> dict[str, Any] | 
     return dict(row._mapping) if row else None
 
 
-__all__ = ["MailDelivery", "Report", "SmtpConfig", "status"]
+__all__ = ["MailDelivery", "Report", "SmtpConfig", "every", "status"]

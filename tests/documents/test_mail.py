@@ -5,49 +5,18 @@ templates, and the interview invitation's iCalendar attachment."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from activities.delivery import MailDelivery, SmtpConfig, status
 from activities.notifications import OutboxNotifier
 from documents.mail import attachment, compose, interview_ics, recipient_role
+from tests.documents.smtp import Inbox, free_port, serve
 from tests.workflows.builders import notification
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message; refuses addresses starting with 'nobody'."""
-
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith("nobody"):
-            return "550 5.1.1 no such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
-                                                                    policy=policy.default)))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _server(inbox: Inbox, port: int, **kw) -> Controller:
-    c = Controller(inbox, hostname="127.0.0.1", port=port, **kw)
-    c.start()
-    return c
 
 
 class Clock:
@@ -70,8 +39,8 @@ _note = notification
 
 
 async def test_the_mail_arrives_in_japanese_to_the_right_person(queue):
-    inbox, port = Inbox(), _free_port()
-    server = _server(inbox, port)
+    inbox, port = Inbox(), free_port()
+    server = serve(inbox, port)
     try:
         n = _note()
         await queue.send(n)
@@ -92,7 +61,7 @@ async def test_the_mail_arrives_in_japanese_to_the_right_person(queue):
 
 
 async def test_server_down_keeps_it_queued_then_it_goes_out_once_and_never_twice(queue):
-    inbox, port, clock = Inbox(), _free_port(), Clock()
+    inbox, port, clock = Inbox(), free_port(), Clock()
     n = _note()
     await queue.send(n)
     worker = MailDelivery(queue.engine, SmtpConfig("127.0.0.1", port), clock=clock,
@@ -104,7 +73,7 @@ async def test_server_down_keeps_it_queued_then_it_goes_out_once_and_never_twice
     assert row["next_attempt_at"].replace(tzinfo=UTC) == clock.now + timedelta(seconds=10)
     assert not (await worker.run_once()).retried  # backing off: not due yet
 
-    server = _server(inbox, port)
+    server = serve(inbox, port)
     try:
         clock.now += timedelta(seconds=11)
         up = await worker.run_once()
@@ -123,11 +92,11 @@ async def test_server_down_keeps_it_queued_then_it_goes_out_once_and_never_twice
 
 
 async def test_a_refused_recipient_is_recorded_failed_and_others_still_go(queue):
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
     bad, good = _note(to="nobody@town.example.lg.jp"), _note()
     await queue.send(bad)
     await queue.send(good)
-    server = _server(inbox, port)
+    server = serve(inbox, port)
     try:
         report = await MailDelivery(queue.engine, SmtpConfig("127.0.0.1", port)).run_once()
     finally:
@@ -139,7 +108,7 @@ async def test_a_refused_recipient_is_recorded_failed_and_others_still_go(queue)
 
 
 async def test_smtp_authentication(queue):
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"ninyo" and \
@@ -147,7 +116,7 @@ async def test_smtp_authentication(queue):
         return AuthResult(success=ok)
 
     with pytest.warns(UserWarning):  # AUTH without TLS: fine for a loopback test server
-        server = _server(inbox, port, authenticator=authenticator, auth_require_tls=False,
+        server = serve(inbox, port, authenticator=authenticator, auth_require_tls=False,
                          auth_required=True)
     try:
         await queue.send(n := _note())
