@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+import web
 from api import errors
 from api.idempotency import IdempotencyMiddleware, IdempotencyStore
 from api.routes import (
@@ -92,6 +93,7 @@ def create_app(
     app.include_router(notifications.router)
     app.include_router(documents.router)
     app.include_router(public_page.router)
+    web.install(app)  # the screens: / (sign-in) and /ui/ (after the API's error handlers)
     _extend_openapi(app)
     return app
 

@@ -1,0 +1,35 @@
+"""Browser helpers: axe-core on every page, screenshots for docs/screens/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+SEVERE = ("serious", "critical")
+
+
+async def axe_check(page) -> list[dict]:
+    """axe-core's serious or critical violations of the page as it is now."""
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(page)
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:3], "url": page.url}
+        for v in results.response["violations"] if v.get("impact") in SEVERE
+    ]
+
+
+class Tour:
+    """Collects axe findings of every page visited; writes named screenshots."""
+
+    def __init__(self) -> None:
+        self.violations: list[dict] = []
+        self.checked: list[str] = []
+
+    async def check(self, page, screenshot: str | None = None) -> None:
+        self.violations += await axe_check(page)
+        self.checked.append(page.url)
+        if screenshot:
+            SCREENS.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=str(SCREENS / f"{screenshot}.png"), full_page=True)

@@ -1,0 +1,744 @@
+"""The pages under ``/ui/``: home, campaigns (募集), applicants (応募者), appointments (任用),
+claims (特別交付税), audit (監査) and notifications (通知).
+
+Reads fold the event store with the domain's own folds (``api.audit_views``), so a page
+shows what was recorded, right after the command that recorded it. Writes build the
+domain command exactly as the API does (``lifecycle.build_command``), after the API's
+authorisation (:func:`web.core.authorize`), and send it to the workflow with the API's
+``send_command`` (update ``command_view``); a refusal comes back as the rule's Japanese
+sentence. After a write the browser is redirected (303) to the page, with the recorded
+events named in a notice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+
+from api import audit_views
+from api.auth import Role
+from api.deps import get_client
+from api.errors import field_of
+from api.routes import lifecycle as L
+from domain import commands as c
+from domain import i18n
+from domain.errors import RuleViolation
+from domain.state import RecruitmentState
+from web import core, forms
+from web.core import Page, Viewer, Writer, authorize, may_read
+from workflows import ids
+from workflows.models import AppointmentReply, CampaignReply, ClaimView
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+
+CODE = r"^\d{6}$"
+IDENT = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+# ---------------------------------------------------------------- reads
+
+
+def _store(request: Request) -> Any:
+    return request.app.state.store
+
+
+async def campaign_state(request: Request, m: str, campaign: str) -> RecruitmentState:
+    events = await audit_views._campaign_events(_store(request), ids.campaign_id(m, campaign), None)
+    if not events:
+        raise core.NotFound("campaign not found")
+    return audit_views._fold("recruitment", events)
+
+
+async def appointment_state(request: Request, m: str, appointment: str) -> Any:
+    wf = ids.appointment_id(m, appointment)
+    events = await _store(request).read_stream(wf)
+    if not events:
+        raise core.NotFound("appointment not found")
+    return audit_views._fold("appointment", events)
+
+
+async def _streams(request: Request, prefix: str) -> dict[str, list]:
+    """The recorded events of every stream whose id starts with ``prefix``, per stream."""
+    by_stream: dict[str, list] = {}
+    for e in await _store(request).read_category(prefix):
+        by_stream.setdefault(e.stream_id, []).append(e)
+    return by_stream
+
+
+async def _campaigns(request: Request, municipalities: list[str]) -> list[tuple[str, str, Any]]:
+    """Every campaign of these municipalities, folded: ``(municipality, campaign, state)``."""
+    out = []
+    for m in sorted(municipalities):
+        for stream in await _streams(request, f"recruitment:{m}:"):
+            campaign = stream.split(":", 2)[2]
+            out.append((m, campaign, await campaign_state(request, m, campaign)))
+    return out
+
+
+async def _appointments(request: Request, municipalities: list[str]) -> list[tuple[str, str, Any]]:
+    out = []
+    for m in sorted(municipalities):
+        for stream, evs in (await _streams(request, f"appointment:{m}:")).items():
+            out.append((m, stream.split(":", 2)[2], audit_views._fold("appointment", evs)))
+    return out
+
+
+# ---------------------------------------------------------------- writes
+
+
+async def _send_campaign(page: Page, m: str, campaign: str, command: type, data: dict,
+                         **ids_: Any) -> CampaignReply:
+    authorize(page.principal, command, m)
+    cmd = L.build_command(command, page.principal, data, **ids_)
+    client = await get_client(page.request)
+    return await L.send_command(client, ids.campaign_id(m, campaign), cmd,
+                                update="command_view", result_type=CampaignReply)
+
+
+def _done(url: str, events: list[str]) -> RedirectResponse:
+    labels = "・".join(dict.fromkeys(i18n.label("event_type", e) for e in events))
+    sep = "&" if "?" in url else "?"
+    from urllib.parse import quote
+
+    return core.redirect(f"{url}{sep}done={quote(labels)}" if labels else url)
+
+
+def _campaign_url(m: str, campaign: str) -> str:
+    return f"/ui/c/{m}/{campaign}"
+
+
+def _applicant_url(m: str, campaign: str, app: str) -> str:
+    return f"/ui/c/{m}/{campaign}/a/{app}"
+
+
+# ---------------------------------------------------------------- home
+
+
+def _tasks(principal: Any, m: str, campaign: str, s: RecruitmentState) -> list[dict]:
+    """What waits for this user on one campaign, with the deadline the workflow holds."""
+    url = _campaign_url(m, campaign)
+    title = s.role.title if s.role else campaign
+    out: list[dict] = []
+    role = principal.role
+
+    def add(what: str, link: str, due: Any = None, rule: str | None = None) -> None:
+        out.append({"what": what, "campaign": title, "url": link, "due": due, "rule": rule})
+
+    if role is Role.approver and s.stage.value == "awaiting_approval":
+        add("役割定義の承認", url, rule="R-POST-1")
+    if role is Role.hr_officer:
+        if s.stage.value == "draft":
+            add("役割定義の承認申請", url)
+        if s.stage.value == "approved":
+            add("募集要項の公開", url, rule="R-POST-2")
+    for app in s.applications.values():
+        link = _applicant_url(m, campaign, app.application_id)
+        status = app.status.value
+        if role is Role.approver and status == "shortlisted" and app.offer is None:
+            add("内定の承認", link, rule="R-FORM")
+        if role is Role.approver and app.pledges is not None and not app.pledges.expired and \
+                {p.item for p in app.pledges.required} <= set(app.pledges.signed) and \
+                status != "appointed":
+            add("任用", link, rule="R-PLEDGE-3")
+        if role is not Role.hr_officer:
+            continue
+        if status == "received" and not s.posting_open:
+            add("書類選考", link, app.received_at + timedelta(days=14), "R-SCR-1")
+        for iv in app.interviews.values():
+            if not iv.recorded:
+                add("面接結果の記録", link, iv.scheduled_at + timedelta(days=3), "R-SCR-2")
+        if app.offer is not None and app.offer.status.value == "approved":
+            add("内定の通知", link)
+        if app.offer is not None and app.offer.status.value == "made":
+            add("内定の回答の記録", link, app.offer.expires_at)
+        if app.pledges is not None and not app.pledges.expired:
+            missing = [p for p in app.pledges.required if p.item not in app.pledges.signed]
+            if missing:
+                add(f"誓約書の受領（残り{len(missing)}件）", link, app.pledges.deadline,
+                    "R-PLEDGE-3")
+    return out
+
+
+@router.get("/home", response_class=HTMLResponse)
+async def home(page: Viewer, done: str = "") -> HTMLResponse:
+    p = page.principal
+    if p.role is Role.admin:
+        return core.redirect("/ui/admin")
+    campaigns = await _campaigns(page.request, sorted(p.municipalities))
+    tasks: list[dict] = []
+    stages: Counter[str] = Counter()
+    deadlines = []
+    for m, campaign, s in campaigns:
+        stages[s.stage.value] += 1
+        tasks += _tasks(p, m, campaign, s)
+        if s.deadline is not None and s.posting_open:
+            deadlines.append({"what": "応募締切", "campaign": s.role.title if s.role else campaign,
+                              "url": _campaign_url(m, campaign), "due": s.deadline})
+        for name, due in s.reminders.items():
+            deadlines.append({"what": i18n.label("reminder", name.split(":")[0]),
+                              "campaign": s.role.title if s.role else campaign,
+                              "url": _campaign_url(m, campaign), "due": due})
+    far = datetime.max.replace(tzinfo=UTC)
+    tasks.sort(key=lambda t: t["due"] or far)
+    deadlines.sort(key=lambda d: d["due"])
+    appointments = await _appointments(page.request, sorted(p.municipalities))
+    return page.render("home.html", tasks=tasks, stages=stages, campaigns=campaigns,
+                       deadlines=deadlines[:10], appointments=appointments, done=done)
+
+
+# ---------------------------------------------------------------- 募集の作成
+
+
+def _role_findings(data: dict[str, Any], muni: dict[str, Any]) -> tuple[list[dict], Any]:
+    """R-FORM findings and R-SKILL-5 advice on the role as typed, from the domain's
+    own checks (``check_appointment``, ``lint_posting``, ``validate_role``)."""
+    from domain.appointment import check_appointment
+    from domain.posting import RoleDefinition, lint_posting, validate_role
+
+    findings: list[dict] = []
+    try:
+        role = RoleDefinition.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors()[:5]:
+            findings.append({"level": "error", "code": "invalid_input",
+                             "field": field_of(("role", *err["loc"])), "text": err["msg"]})
+        return findings, None
+    try:
+        validate_role(role)
+    except RuleViolation as v:
+        findings.append({"level": "error", "code": v.code, "field": v.field, "text": v.message})
+    try:
+        from domain.values import Municipality
+
+        municipality = Municipality.model_validate(muni) if muni.get("name") else None
+    except ValidationError:
+        municipality = None
+    violations, warnings = check_appointment(
+        role.form, role.term.start, role.term.end, role.duties,
+        [i.value for i in role.initiatives], None, [], [], municipality)
+    # pledges, readiness and the appointee come later (offer, appointment): not the role's
+    role_rules = ("R-FORM", "R-POST-1")
+    for level, found in (("error", violations), ("warning", warnings)):
+        for f in found:
+            if f.code.startswith(role_rules):
+                findings.append({"level": level, "code": f.code, "field": f.field,
+                                 "text": f.message})
+    for a in lint_posting(role):
+        findings.append({"level": "advice", "code": a.code, "field": a.field, "text": a.message})
+    return findings, role
+
+
+def _new_context(page: Page, values: dict[str, Any]) -> dict[str, Any]:
+    from domain.skill_standard import skill_standard
+
+    std = skill_standard()
+    return {"std": std, "values": values, "municipalities": sorted(page.principal.municipalities)}
+
+
+@router.get("/campaigns/new", response_class=HTMLResponse)
+async def new_campaign(page: Viewer) -> HTMLResponse:
+    page.principal.require_role(*core.DEFINE_ROLES, action="DefineRole")
+    today = date.today()
+    start = date(today.year + (1 if today.month >= 4 else 0), 4, 1)
+    values = {"campaign_id": f"c{today:%Y%m%d}-{uuid.uuid4().hex[:4]}", "title": "CIO補佐官",
+              "persona": "producer", "form": "special_part_time", "pay_unit": "month",
+              "term_start": start.isoformat(),
+              "term_end": date(start.year + 1, 3, 31).isoformat(),
+              "days_per_month": "4", "remote_allowed": "on", "side_job_allowed": "on",
+              "muni_kind": "city"}
+    return page.render("campaign_new.html", findings=None, error=None, **_new_context(page, values))
+
+
+def _values(form: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {k: v for k, v in form.items() if k != "csrf"}
+    values["initiatives"] = list(form.getlist("initiatives"))
+    return values
+
+
+@router.post("/campaigns/new/check", response_class=HTMLResponse)
+async def check_campaign(page: Writer) -> HTMLResponse:
+    """htmx: the findings panel for the role as typed (nothing is written)."""
+    form = await page.request.form()
+    try:
+        findings, _ = _role_findings(forms.role(form), forms.municipality(form))
+    except RuleViolation as v:
+        findings = [{"level": "error", "code": v.code, "field": v.field, "text": v.message}]
+    return page.render("_findings.html", findings=findings)
+
+
+@router.post("/campaigns/new", response_class=HTMLResponse)
+async def define_campaign(page: Writer) -> HTMLResponse:
+    p = page.principal
+    p.require_role(*core.DEFINE_ROLES, action="DefineRole")
+    form = await page.request.form()
+    values = _values(form)
+    muni = forms.municipality(form)
+    p.require_municipality(muni["code"], "municipality")
+    try:
+        data = forms.role(form)
+        findings, role = _role_findings(data, muni)
+    except RuleViolation as v:
+        findings, role = [{"level": "error", "code": v.code, "field": v.field,
+                           "text": v.message}], None
+    blocking = [f for f in findings if f["level"] == "error"]
+    if text_action(form) == "check" or blocking or role is None:
+        return page.render("campaign_new.html", status_code=422 if blocking else 200,
+                           findings=findings, error=bool(blocking), **_new_context(page, values))
+    campaign = forms.text(form, "campaign_id")
+    body = L.DefineRoleRequest.model_validate({"campaign_id": campaign, "municipality": muni,
+                                               "role": data})
+    client = await get_client(page.request)
+    await L.start_campaign(body, p, client, _store(page.request))
+    return _done(_campaign_url(muni["code"], campaign), ["RoleDefined"])
+
+
+def text_action(form: Any) -> str:
+    return forms.text(form, "action")
+
+
+# ---------------------------------------------------------------- campaign page
+
+
+def _board(s: RecruitmentState) -> dict[str, list]:
+    board: dict[str, list] = {}
+    for app in sorted(s.applications.values(), key=lambda a: a.received_at):
+        board.setdefault(app.status.value, []).append(app)
+    return board
+
+
+@router.get("/c/{m}/{campaign}", response_class=HTMLResponse)
+async def campaign_page(page: Viewer, m: str, campaign: str, done: str = "") -> HTMLResponse:
+    may_read(page.principal, m)
+    s = await campaign_state(page.request, m, campaign)
+    from domain.posting import lint_posting
+
+    advice = lint_posting(s.role) if s.role else []
+    personal = page.principal.role in core.PERSONAL_READERS
+    return page.render(
+        "campaign.html", m=m, campaign=campaign, s=s, board=_board(s), advice=advice,
+        personal=personal, done=done, c=c,
+        today=date.today(), default_deadline=(date.today() + timedelta(days=30)).isoformat(),
+        stream=ids.campaign_id(m, campaign),
+    )
+
+
+@router.post("/c/{m}/{campaign}/{action}", response_class=HTMLResponse)
+async def campaign_action(page: Writer, m: str, campaign: str, action: str) -> HTMLResponse:
+    form = await page.request.form()
+    commands: dict[str, type] = {
+        "submit": c.SubmitRoleForApproval, "approve": c.ApproveRole, "return": c.ReturnRole,
+        "posting": c.PublishPosting, "deadline": c.ExtendPostingDeadline,
+        "close-posting": c.ClosePosting, "applications": c.ReceiveApplication,
+        "costs": c.RecordCost, "cancel": c.CancelCampaign, "close": c.CloseCampaign,
+        "readiness": c.ConfirmReadinessItem,
+    }
+    command = commands.get(action)
+    if command is None:
+        raise core.NotFound()
+    authorize(page.principal, command, m)  # before anything is read or parsed
+    data: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    url = _campaign_url(m, campaign)
+    if command is c.ReturnRole or command is c.CancelCampaign or command is c.CloseCampaign:
+        data = {"reason": forms.text(form, "reason")}
+    elif command is c.PublishPosting:
+        s = await campaign_state(page.request, m, campaign)
+        muni = s.municipality.model_dump(mode="json") if s.municipality else {}
+        data = {"details": forms.posting_details(form, muni)}
+    elif command is c.ExtendPostingDeadline:
+        data = {"new_deadline": forms.instant(form, "new_deadline").isoformat()}
+    elif command is c.ClosePosting:
+        data = {"reason": "closed_by_officer"}
+    elif command is c.ReceiveApplication:
+        app_id = f"a{uuid.uuid4().hex[:8]}"
+        data = forms.application(form, app_id)
+    elif command is c.RecordCost:
+        data = {"cost_id": f"k{uuid.uuid4().hex[:8]}", "cost_kind": forms.text(form, "cost_kind"),
+                "amount_yen": forms.integer(form, "amount_yen"),
+                "paid_on": (forms.day(form, "paid_on") or date.today()).isoformat(),
+                "note": forms.text(form, "note")}
+    elif command is c.ConfirmReadinessItem:
+        data = {"item": forms.integer(form, "item"), "note": forms.text(form, "note")}
+    reply = await _send_campaign(page, m, campaign, command, data, **extra)
+    return _done(url, reply.accepted.events)
+
+
+@router.get("/c/{m}/{campaign}/posting", response_class=HTMLResponse)
+async def posting_page(page: Viewer, m: str, campaign: str) -> HTMLResponse:
+    """The posting in the standard recruitment format (the rows of the posting document)
+    with the linter's findings beside it."""
+    may_read(page.principal, m)
+    s = await campaign_state(page.request, m, campaign)
+    if s.posting is None:
+        raise core.NotFound("no posting yet")
+    from activities.documents import posting_rows
+    from domain.posting import lint_posting
+
+    return page.render("posting.html", m=m, campaign=campaign, s=s,
+                       rows=posting_rows(s.posting), advice=lint_posting(s.posting))
+
+
+# ---------------------------------------------------------------- applicant page
+
+
+def _may_see_applicant(page: Page, m: str, app: Any) -> None:
+    """R-SCR-3: officers and auditors; the approver sees the candidate whose offer or
+    appointment it approves (shortlisted, or with an offer)."""
+    p = page.principal
+    if p.role is Role.approver and app is not None and (
+            app.status.value in ("shortlisted", "appointed") or app.offer is not None):
+        p.require_municipality(m, "campaign")
+        return
+    may_read(p, m, core.PERSONAL_READERS)
+
+
+@router.get("/c/{m}/{campaign}/a/{app_id}", response_class=HTMLResponse)
+async def applicant_page(page: Viewer, m: str, campaign: str, app_id: str,
+                         done: str = "") -> HTMLResponse:
+    may_read(page.principal, m)
+    s = await campaign_state(page.request, m, campaign)
+    app = s.applications.get(app_id)
+    _may_see_applicant(page, m, app)
+    if app is None:
+        raise core.NotFound("application not found")
+    soon = datetime.now(UTC).astimezone(forms.JST) + timedelta(days=3)
+    all_signed = app.pledges is not None and \
+        {p.item for p in app.pledges.required} <= set(app.pledges.signed)
+    return page.render(
+        "applicant.html", m=m, campaign=campaign, s=s, app=app, done=done, c=c,
+        default_interview=soon.strftime("%Y-%m-%dT10:00"),
+        in_two_weeks=(date.today() + timedelta(days=14)).isoformat(),
+        today=date.today().isoformat(), all_signed=all_signed,
+        requirements={r.id: r for r in (s.role.requirements if s.role else ())},
+    )
+
+
+APPLICANT_COMMANDS: dict[str, type] = {
+    "screening": c.ScreenDocuments, "interviews": c.ScheduleInterview,
+    "interview-records": c.RecordInterview, "shortlist": c.ShortlistApplicant,
+    "reject": c.RejectApplicant, "offer-approval": c.ApproveOffer, "offer": c.MakeOffer,
+    "offer-accepted": c.RecordOfferAccepted, "offer-declined": c.RecordOfferDeclined,
+    "pledges": c.SignPledge, "appoint": c.Appoint, "withdraw": c.WithdrawApplication,
+}
+
+
+@router.post("/c/{m}/{campaign}/a/{app_id}/{action}", response_class=HTMLResponse)
+async def applicant_action(page: Writer, m: str, campaign: str, app_id: str,
+                           action: str) -> HTMLResponse:
+    command = APPLICANT_COMMANDS.get(action)
+    if command is None:
+        raise core.NotFound()
+    authorize(page.principal, command, m)
+    form = await page.request.form()
+    data: dict[str, Any] = {}
+    url = _applicant_url(m, campaign, app_id)
+    if command is c.ScheduleInterview:
+        data = {"interview_id": f"iv{uuid.uuid4().hex[:6]}",
+                "scheduled_at": forms.instant(form, "scheduled_at").isoformat()}
+    elif command is c.RecordInterview:
+        data = forms.interview_record(form)
+    elif command is c.ShortlistApplicant:
+        data = {"note": forms.text(form, "note")}
+    elif command is c.RejectApplicant:
+        data = {"reason_code": forms.text(form, "reason_code"), "reason": forms.text(form, "reason")}
+    elif command is c.ApproveOffer:
+        s = await campaign_state(page.request, m, campaign)
+        if s.role is None:
+            raise core.NotFound()
+        r = s.role
+        data = {"terms": {"form": r.form.value, "term": r.term.model_dump(mode="json"),
+                          "duties": [d.model_dump(mode="json") for d in r.duties],
+                          "initiatives": [i.value for i in r.initiatives],
+                          "pay": r.pay.model_dump(mode="json"),
+                          "advises_on_procurement": forms.flag(form, "advises_on_procurement")},
+                "appointee_for_profit": forms.flag(form, "appointee_for_profit"),
+                "appointee_employer": forms.text(form, "appointee_employer") or None}
+    elif command is c.MakeOffer:
+        data = {"expires_at": forms.instant(form, "expires_at").isoformat()}
+    elif command is c.RecordOfferAccepted:
+        data = {"pledge_deadline": forms.instant(form, "pledge_deadline").isoformat()}
+    elif command is c.RecordOfferDeclined or command is c.WithdrawApplication:
+        data = {"reason": forms.text(form, "reason")}
+    elif command is c.SignPledge:
+        data = {"items": list(form.getlist("items")),
+                "signed_on": (forms.day(form, "signed_on") or date.today()).isoformat()}
+    elif command is c.Appoint:
+        data = {"appointment_id": f"ap{uuid.uuid4().hex[:8]}"}
+    reply = await _send_campaign(page, m, campaign, command, data, application_id=app_id)
+    if command is c.Appoint and reply.status.appointment_id:
+        # the appointment's workflow writes its own stream right after: wait for it (bounded)
+        await _stream_written(_store(page.request),
+                              ids.appointment_id(m, reply.status.appointment_id))
+        return _done(f"/ui/appointments/{m}/{reply.status.appointment_id}",
+                     reply.accepted.events)
+    return _done(url, reply.accepted.events)
+
+
+async def _stream_written(store: Any, stream: str, timeout: float = 10.0) -> None:
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline, delay = loop.time() + timeout, 0.02
+    while await store.stream_version(stream) < 1 and loop.time() < deadline:
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.5)
+
+
+# ---------------------------------------------------------------- 任用 (appointment)
+
+
+@router.get("/appointments/{m}/{appointment}", response_class=HTMLResponse)
+async def appointment_page(page: Viewer, m: str, appointment: str,
+                           done: str = "") -> HTMLResponse:
+    may_read(page.principal, m, what="appointment")
+    a = await appointment_state(page.request, m, appointment)
+    fy_costs: dict[int, int] = {}
+    for cost in a.costs.values():
+        fy_costs[cost.fiscal_year] = fy_costs.get(cost.fiscal_year, 0) + cost.amount_yen
+    return page.render("appointment.html", m=m, appointment=appointment, a=a, done=done, c=c,
+                       today=date.today().isoformat(), fy_costs=fy_costs,
+                       fiscal_year=_fiscal_year(date.today()),
+                       stream=ids.appointment_id(m, appointment))
+
+
+def _fiscal_year(d: date) -> int:
+    return d.year if d.month >= 4 else d.year - 1
+
+
+@router.post("/appointments/{m}/{appointment}/{action}", response_class=HTMLResponse)
+async def appointment_action(page: Writer, m: str, appointment: str,
+                             action: str) -> HTMLResponse:
+    commands = {"readiness": c.ConfirmReadinessItem, "costs": c.RecordCost,
+                "renew": c.RenewTerm, "end": c.EndTerm}
+    command = commands.get(action)
+    if command is None:
+        raise core.NotFound()
+    authorize(page.principal, command, m, scope="appointment", what="appointment")
+    form = await page.request.form()
+    if command is c.ConfirmReadinessItem:
+        data: dict[str, Any] = {"item": forms.integer(form, "item"), "note": forms.text(form, "note")}
+    elif command is c.RecordCost:
+        data = {"cost_id": f"k{uuid.uuid4().hex[:8]}", "cost_kind": forms.text(form, "cost_kind"),
+                "amount_yen": forms.integer(form, "amount_yen"),
+                "paid_on": (forms.day(form, "paid_on") or date.today()).isoformat(),
+                "note": forms.text(form, "note")}
+    elif command is c.RenewTerm:
+        data = {"new_end": (forms.day(form, "new_end") or date.today()).isoformat()}
+    else:
+        data = {"ended_on": (forms.day(form, "ended_on") or date.today()).isoformat(),
+                "reason": forms.text(form, "reason"), "note": forms.text(form, "note")}
+    cmd = L.build_command(command, page.principal, data)
+    client = await get_client(page.request)
+    reply = await L.send_command(client, ids.appointment_id(m, appointment), cmd,
+                                 update="command_view", result_type=AppointmentReply)
+    return _done(f"/ui/appointments/{m}/{appointment}", reply.accepted.events)
+
+
+# ---------------------------------------------------------------- 特別交付税 (claim)
+
+
+async def _claim(page: Page, m: str, fy: int) -> ClaimView | None:
+    client = await get_client(page.request)
+    try:
+        return await L.query_status(client, ids.claim_id(m, fy), ClaimView)
+    except Exception as exc:  # noqa: BLE001 - not started yet
+        if getattr(exc, "status", None) == 404:
+            return None
+        raise
+
+
+@router.get("/claims/{m}/{fy}", response_class=HTMLResponse)
+async def claim_page(page: Viewer, m: str, fy: int, done: str = "") -> HTMLResponse:
+    may_read(page.principal, m, what="claim")
+    claim = await _claim(page, m, fy)
+    appointments = [a for a in await _appointments(page.request, [m])]
+    return page.render("claim.html", m=m, fy=fy, claim=claim, done=done,
+                       appointments=appointments, today=date.today().isoformat(),
+                       stream=ids.claim_id(m, fy))
+
+
+@router.post("/claims/{m}/{fy}/draft", response_class=HTMLResponse)
+async def claim_draft(page: Writer, m: str, fy: int) -> HTMLResponse:
+    """Draft the year's claim now: start (or signal) the claim workflow for every
+    appointment of the municipality, as the fiscal-year end does (``ensure_claim``)."""
+    authorize(page.principal, "redraft", m, scope="claim", what="claim")
+    from temporalio.common import WorkflowIDReusePolicy
+    from temporalio.exceptions import WorkflowAlreadyStartedError
+
+    from workflows.models import AppointmentYearClosed, ClaimInput
+
+    appointments = await _appointments(page.request, [m])
+    if not appointments:
+        raise RuleViolation("R-SUB-1", "no appointment to claim for", field="appointments")
+    client = await get_client(page.request)
+    wf = ids.claim_id(m, fy)
+    municipality = appointments[0][2].municipality
+    first = AppointmentYearClosed(appointment_id=appointments[0][1])
+    try:
+        await client.start_workflow(
+            "SubsidyClaimWorkflow", ClaimInput(municipality=municipality, fiscal_year=fy,
+                                               settle=timedelta(seconds=1)),
+            id=wf, task_queue=page.request.app.state.settings.task_queue,
+            start_signal="appointment_year_closed", start_signal_args=[first],
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+    except WorkflowAlreadyStartedError:
+        pass
+    handle = client.get_workflow_handle(wf)
+    for _, appointment, _ in appointments[1:]:
+        await handle.signal("appointment_year_closed", AppointmentYearClosed(
+            appointment_id=appointment))
+    return core.redirect(f"/ui/claims/{m}/{fy}?done=" + "申請案の作成を開始しました")
+
+
+@router.post("/claims/{m}/{fy}/{action}", response_class=HTMLResponse)
+async def claim_action(page: Writer, m: str, fy: int, action: str) -> HTMLResponse:
+    by_path = {a.path.strip("/"): a for a in L.CLAIM_ACTIONS}
+    act = by_path.get(action)
+    if act is None:
+        raise core.NotFound()
+    authorize(page.principal, act.update, m, scope="claim", what="claim")
+    form = await page.request.form()
+    data: dict[str, Any] = {}
+    if act.update == "record_submission":
+        data = {"submitted_on": (forms.day(form, "submitted_on") or date.today()).isoformat()}
+    elif act.update == "record_decision":
+        data = {"decided_on": (forms.day(form, "decided_on") or date.today()).isoformat(),
+                "granted_yen": forms.integer(form, "granted_yen")}
+    cmd = L.build_command(act.model, page.principal, data)  # type: ignore[arg-type]
+    client = await get_client(page.request)
+    result = await L.send_command(client, ids.claim_id(m, fy), cmd, update=act.update)
+    return _done(f"/ui/claims/{m}/{fy}", result.events)
+
+
+# ---------------------------------------------------------------- 監査 (audit)
+
+
+def _stream_of(page: Page, stream: str) -> str:
+    m = audit_views.municipality_of(stream)
+    may_read(page.principal, m, core.AUDIT_READERS, what="stream")
+    return m
+
+
+def _summary(entry: dict) -> str:
+    """A short Japanese line of what an event says (labels, never bare codes)."""
+    d = entry["data"] or {}
+    parts = []
+    if "reason_code" in d:
+        parts.append(i18n.label("reason", d["reason_code"]))
+    if "reason" in d and isinstance(d["reason"], str) and d["reason"]:
+        parts.append(i18n.label("posting_close_reason", d["reason"]))
+    for key, kind in (("cost_kind", "cost_kind"), ("outcome", "screening_outcome"),
+                      ("recommendation", "recommendation")):
+        if key in d and isinstance(d[key], str):
+            parts.append(i18n.label(kind, d[key]))
+    if "amount_yen" in d and isinstance(d["amount_yen"], int):
+        parts.append(i18n.format_yen(d["amount_yen"]))
+    if "role" in d and isinstance(d["role"], dict) and "title" in d["role"]:
+        parts.append(d["role"]["title"])
+    if "items" in d and isinstance(d["items"], list):
+        parts.append("、".join(i18n.label("pledge_item", x) for x in d["items"]
+                              if isinstance(x, str)))
+    if "deadline" in d and isinstance(d["deadline"], str):
+        parts.append("締切 " + i18n.format_deadline(datetime.fromisoformat(d["deadline"])))
+    return " / ".join(p for p in parts if p)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_index(page: Viewer) -> HTMLResponse:
+    p = page.principal
+    p.require_role(*core.AUDIT_READERS, *core.LOG_KEEPERS, action="audit")
+    campaigns = await _campaigns(page.request, sorted(p.municipalities))
+    appointments = await _appointments(page.request, sorted(p.municipalities))
+    return page.render("audit_index.html", campaigns=campaigns, appointments=appointments)
+
+
+@router.get("/audit/timeline", response_class=HTMLResponse)
+async def audit_timeline(page: Viewer, stream: str, at: str = "", at2: str = "") -> HTMLResponse:
+    m = _stream_of(page, stream)
+    kind = stream.split(":", 1)[0]
+    store = _store(page.request)
+    if kind == "recruitment":
+        recorded = await audit_views._campaign_events(store, stream, None)
+    else:
+        recorded = await store.read_stream(stream)
+    if not recorded:
+        raise core.NotFound("stream not found")
+    entries = [audit_views.history_entry(e) for e in recorded]
+    for e in entries:
+        e["summary"] = _summary(e)
+    as_of = diff = None
+    if at:
+        as_of = await _as_of(store, stream, at)
+        if at2:
+            later = await _as_of(store, stream, at2)
+            diff = _diff(as_of["flat"], later["flat"])
+            as_of["later"] = later
+    return page.render("audit_timeline.html", stream=stream, m=m, kind=kind, entries=entries,
+                       at=at, at2=at2, as_of=as_of, diff=diff)
+
+
+async def _as_of(store: Any, stream: str, at: str) -> dict[str, Any]:
+    try:
+        value = datetime.fromisoformat(at)
+    except ValueError:
+        raise RuleViolation("invalid_input", "at: not a date", field="at") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=forms.JST)
+    view = await audit_views.state_as_of(store, stream, value)
+    state = view["state"] or {}
+    return {"at": value, "events": view["events_applied"], "state": state,
+            "flat": _flatten(state)}
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out.update(_flatten(v, f"{prefix}.{i}"))
+    else:
+        out[prefix] = "" if value is None else str(value)
+    return out
+
+
+_INTERESTING = ("stage", "status", "posting_open", "deadline", "role_approved_by",
+                "appointment_id", "repost_count", "term_end", "renewals")
+
+
+def _diff(before: dict[str, str], after: dict[str, str]) -> list[dict[str, str]]:
+    keys = sorted(set(before) | set(after))
+    rows = []
+    for k in keys:
+        if before.get(k) != after.get(k):
+            rows.append({"field": k, "before": before.get(k, "—"), "after": after.get(k, "—")})
+    return rows[:200]
+
+
+@router.post("/audit/verify", response_class=HTMLResponse)
+async def audit_verify(page: Writer) -> HTMLResponse:
+    page.principal.require_role(*core.LOG_KEEPERS, action="verify the event log")
+    result = await _store(page.request).verify()
+    partial = page.request.headers.get("HX-Request") == "true"
+    return page.render("_verify.html" if partial else "verify_page.html", result=result)
+
+
+# ---------------------------------------------------------------- 通知 (notifications)
+
+
+@router.get("/notifications", response_class=HTMLResponse)
+async def notifications_page(page: Viewer) -> HTMLResponse:
+    p = page.principal
+    p.require_role(*core.READERS, action="read notifications")
+    listing = await L.notifications(page.request, p, None, None, 200)
+    by_person: dict[str, list] = {}
+    for n in listing.items:
+        by_person.setdefault(n.recipient, []).append(n)
+    return page.render("notifications.html", by_person=by_person)
