@@ -14,10 +14,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]' --config-settings editable_mode=compat
 	@touch $(STAMP)
 
+# Debian's chromium and CJK fonts for the browser tests (tests/web) and their screenshots;
+# Playwright's own browser download cannot reach the internet, so it is never used.
+CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+
+$(CHROMIUM) $(CJK_FONT):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
+
 run: $(STAMP)
 	$(BIN)/ninyo run
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM) $(CJK_FONT)
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)

@@ -31,13 +31,24 @@ def is_web(request: Request) -> bool:
     return path == "/" or path.startswith(WEB_PREFIXES)
 
 
-def _error_page(request: Request, status: int, title: str, message: str,
-                code: str | None = None, field: str | None = None, detail: str | None = None):
+async def _error_page(request: Request, status: int, title: str, message: str,
+                      code: str | None = None, field: str | None = None,
+                      detail: str | None = None):
+    """A Japanese error page; with the menu when the browser is signed in."""
     from web import core
 
     back = request.headers.get("referer") or "/ui/home"
-    return core.render(request, "error.html", status_code=status, title=title,
-                       message=message, code=code, field=field, back=back, detail=detail)
+    context = {"title": title, "message": message, "code": code, "field": field,
+               "back": back, "detail": detail}
+    token = request.cookies.get(core.SESSION_COOKIE)
+    try:
+        session = await core.accounts(request).session(token) if token else None
+    except Exception:  # noqa: BLE001 - the error page must render whatever failed
+        session = None
+    if session is not None:
+        context.update(user=session.account, csrf=session.csrf,
+                       principal=session.account.principal())
+    return core.render(request, "error.html", status_code=status, **context)
 
 
 def install(app: FastAPI) -> None:
@@ -71,21 +82,21 @@ def install(app: FastAPI) -> None:
         return core.redirect("/")
 
     async def csrf(request: Request, exc: Exception):
-        return _error_page(request, 403, "操作を受け付けませんでした",
+        return await _error_page(request, 403, "操作を受け付けませんでした",
                            "フォームの確認用トークンがありません。画面を開き直してから操作してください。",
                            "csrf")
 
     async def forbidden(request: Request, exc: Exception):
-        return _error_page(request, 403, "この操作の権限がありません",
+        return await _error_page(request, 403, "この操作の権限がありません",
                            "あなたの役割ではこの操作はできません。", "forbidden")
 
     async def not_found(request: Request, exc: Exception):
-        return _error_page(request, 404, "見つかりません",
+        return await _error_page(request, 404, "見つかりません",
                            "指定されたページ又は案件は見つかりません。", "not_found")
 
     async def rule(request: Request, exc: Exception):
         assert isinstance(exc, RuleViolation)
-        return _error_page(request, 409 if exc.code != "invalid_input" else 422,
+        return await _error_page(request, 409 if exc.code != "invalid_input" else 422,
                            "この操作はできません", i18n.message(exc.code, detail=""),
                            exc.code, exc.field, exc.message)
 
@@ -95,26 +106,26 @@ def install(app: FastAPI) -> None:
             return await not_found(request, exc)
         text = i18n.message(exc.code, detail="") if i18n.has_message(exc.code) else (
             "処理を完了できませんでした。しばらくしてからもう一度操作してください。")
-        return _error_page(request, exc.status, "この操作はできません", text, exc.code, exc.field,
+        return await _error_page(request, exc.status, "この操作はできません", text, exc.code, exc.field,
                            exc.message)
 
     async def validation(request: Request, exc: Exception):
         from api.errors import validation_message
 
         _, field = validation_message(list(getattr(exc, "errors", lambda: [])()))
-        return _error_page(request, 422, "入力に誤りがあります",
+        return await _error_page(request, 422, "入力に誤りがあります",
                            i18n.message("invalid_input", detail=""), "invalid_input", field)
 
     async def http(request: Request, exc: Exception):
         status = getattr(exc, "status_code", 500)
         if status == 404:
             return await not_found(request, exc)
-        return _error_page(request, status, "リクエストを処理できません",
+        return await _error_page(request, status, "リクエストを処理できません",
                            "このページではこの操作はできません。", "http_error")
 
     async def unexpected(request: Request, exc: Exception):
         log.exception("web_unexpected_error", path=request.url.path)
-        return _error_page(request, 500, "システムエラー",
+        return await _error_page(request, 500, "システムエラー",
                            "処理中に問題が起きました。記録は変更されていません。管理者に連絡してください。")
 
     async def disconnected(request: Request, exc: Exception):

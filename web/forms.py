@@ -177,3 +177,11 @@ def interview_record(form: FormData) -> dict[str, Any]:
             "recommendation": text(form, "recommendation", "proceed"),
         },
     }
+
+
+def cost(form: FormData, cost_id: str) -> dict[str, Any]:
+    """A ``RecordCost`` body: kind, whole yen, the payment date (today when left out)."""
+    return {"cost_id": cost_id, "cost_kind": text(form, "cost_kind"),
+            "amount_yen": integer(form, "amount_yen"),
+            "paid_on": (day(form, "paid_on", required=False) or date.today()).isoformat(),
+            "note": text(form, "note")}

@@ -359,10 +359,7 @@ async def campaign_action(page: Writer, m: str, campaign: str, action: str) -> H
         app_id = f"a{uuid.uuid4().hex[:8]}"
         data = forms.application(form, app_id)
     elif command is c.RecordCost:
-        data = {"cost_id": f"k{uuid.uuid4().hex[:8]}", "cost_kind": forms.text(form, "cost_kind"),
-                "amount_yen": forms.integer(form, "amount_yen"),
-                "paid_on": (forms.day(form, "paid_on") or date.today()).isoformat(),
-                "note": forms.text(form, "note")}
+        data = forms.cost(form, f"k{uuid.uuid4().hex[:8]}")
     elif command is c.ConfirmReadinessItem:
         data = {"item": forms.integer(form, "item"), "note": forms.text(form, "note")}
     reply = await _send_campaign(page, m, campaign, command, data, **extra)
@@ -377,11 +374,11 @@ async def posting_page(page: Viewer, m: str, campaign: str) -> HTMLResponse:
     s = await campaign_state(page.request, m, campaign)
     if s.posting is None:
         raise core.NotFound("no posting yet")
-    from activities.documents import posting_rows
+    from documents.kinds import posting_rows
     from domain.posting import lint_posting
 
     return page.render("posting.html", m=m, campaign=campaign, s=s,
-                       rows=posting_rows(s.posting), advice=lint_posting(s.posting))
+                       sections=posting_rows(s.posting), advice=lint_posting(s.posting))
 
 
 # ---------------------------------------------------------------- applicant page
@@ -524,10 +521,7 @@ async def appointment_action(page: Writer, m: str, appointment: str,
     if command is c.ConfirmReadinessItem:
         data: dict[str, Any] = {"item": forms.integer(form, "item"), "note": forms.text(form, "note")}
     elif command is c.RecordCost:
-        data = {"cost_id": f"k{uuid.uuid4().hex[:8]}", "cost_kind": forms.text(form, "cost_kind"),
-                "amount_yen": forms.integer(form, "amount_yen"),
-                "paid_on": (forms.day(form, "paid_on") or date.today()).isoformat(),
-                "note": forms.text(form, "note")}
+        data = forms.cost(form, f"k{uuid.uuid4().hex[:8]}")
     elif command is c.RenewTerm:
         data = {"new_end": (forms.day(form, "new_end") or date.today()).isoformat()}
     else:
@@ -677,7 +671,7 @@ async def audit_timeline(page: Viewer, stream: str, at: str = "", at2: str = "")
         as_of = await _as_of(store, stream, at)
         if at2:
             later = await _as_of(store, stream, at2)
-            diff = _diff(as_of["flat"], later["flat"])
+            diff = _diff(as_of["facts"], later["facts"])
             as_of["later"] = later
     return page.render("audit_timeline.html", stream=stream, m=m, kind=kind, entries=entries,
                        at=at, at2=at2, as_of=as_of, diff=diff)
@@ -692,34 +686,52 @@ async def _as_of(store: Any, stream: str, at: str) -> dict[str, Any]:
         value = value.replace(tzinfo=forms.JST)
     view = await audit_views.state_as_of(store, stream, value)
     state = view["state"] or {}
-    return {"at": value, "events": view["events_applied"], "state": state,
-            "flat": _flatten(state)}
+    kind = stream.split(":", 1)[0]
+    return {"at": value, "events": view["events_applied"], "facts": _facts(kind, state)}
 
 
-def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            out.update(_flatten(v, f"{prefix}.{i}"))
-    else:
-        out[prefix] = "" if value is None else str(value)
-    return out
+def _facts(kind: str, st: dict[str, Any]) -> dict[str, str]:
+    """The facts of a replayed state an auditor compares, with Japanese names and values."""
+    if not st:
+        return {"状態": "まだ記録がありません"}
+    if kind == "recruitment":
+        apps = st.get("applications") or {}
+        by_status = Counter(a.get("status") for a in apps.values())
+        facts = {
+            "段階": i18n.label("stage", st.get("stage") or "new"),
+            "募集中": "はい" if st.get("posting_open") else "いいえ",
+            "応募締切": _deadline_text(st.get("deadline")),
+            "役割の承認者": st.get("role_approved_by") or "—",
+            "応募数": f"{len(apps)}件",
+            "再募集の回数": f"{st.get('repost_count') or 0}回",
+            "任用": st.get("appointment_id") or "—",
+        }
+        for status in ("received", "screened", "interviewing", "shortlisted", "rejected",
+                       "withdrawn", "appointed"):
+            label = i18n.label("application_status", status)
+            facts[f"応募者（{label}）"] = f"{by_status.get(status, 0)}件"
+        offers = [a["offer"]["status"] for a in apps.values() if a.get("offer")]
+        facts["内定"] = "、".join(i18n.label("offer_status", o) for o in offers) or "—"
+        return facts
+    costs = st.get("costs") or {}
+    total = sum(c.get("amount_yen", 0) for c in costs.values())
+    return {
+        "状況": i18n.label("appointment_status", st.get("status") or "none"),
+        "任期の終わり": (i18n.format_date(date.fromisoformat(st["term_end"]))
+                       if st.get("term_end") else "—"),
+        "更新の回数": f"{st.get('renewals') or 0}回",
+        "受入準備の確認": f"{len(st.get('readiness') or {})}/6項目",
+        "経費": f"{len(costs)}件・{i18n.format_yen(total)}",
+    }
 
 
-_INTERESTING = ("stage", "status", "posting_open", "deadline", "role_approved_by",
-                "appointment_id", "repost_count", "term_end", "renewals")
+def _deadline_text(value: Any) -> str:
+    return i18n.format_deadline(datetime.fromisoformat(value)) if value else "—"
 
 
 def _diff(before: dict[str, str], after: dict[str, str]) -> list[dict[str, str]]:
-    keys = sorted(set(before) | set(after))
-    rows = []
-    for k in keys:
-        if before.get(k) != after.get(k):
-            rows.append({"field": k, "before": before.get(k, "—"), "after": after.get(k, "—")})
-    return rows[:200]
+    return [{"field": k, "before": before.get(k, "—"), "after": after.get(k, "—")}
+            for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
 
 
 @router.post("/audit/verify", response_class=HTMLResponse)
