@@ -182,7 +182,8 @@ async def test_a_whole_recruitment_through_the_screens(site, browser):
     auditor = await sign_in(browser, site, "kansa")
     await auditor.get_by_role("link", name="監査").click()
     await tour.check(auditor)
-    await auditor.get_by_role("link", name="経過を見る").first.click()
+    campaign_id = campaign_url.rsplit("/", 1)[1]
+    await auditor.get_by_role("link", name=f"経過を見る 募集 {campaign_id}").click()
     timeline = auditor.locator("ol.timeline")
     for label in ("役割定義", "役割の承認", "募集公開", "応募受付", "内定の承認", "任用"):
         await expect(timeline).to_contain_text(label)
