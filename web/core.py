@@ -5,7 +5,8 @@
 - **CSRF**: every form carries the session's token in the hidden field ``csrf``; every
   POST under the screens is refused (403, nothing done) without the matching value.
   The sign-in form, before any session exists, uses a double-submit cookie.
-- **Authorisation**: exactly the API's — the role tables of ``api.routes.lifecycle`` /
+- **Authorisation**: exactly the API's — the action tables of ``api.routes.recruitments``,
+  ``appointments``, ``claims`` and ``audit``,
   ``api.routes.audit`` and ``api.auth.Principal.require_role`` / ``require_municipality``
   (another municipality's object is 404, like the API). :func:`can` decides whether a
   write control is shown at all; :func:`authorize` refuses a posted write the same way.
@@ -25,8 +26,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.auth import Forbidden, NotFound, Principal, Role
+from api.routes import appointments as appointment_routes
 from api.routes import audit as audit_routes
-from api.routes import lifecycle as L
+from api.routes import claims as claim_routes
+from api.routes import common
+from api.routes import recruitments as recruitment_routes
 from domain import i18n
 from web.accounts import Account, Accounts
 
@@ -38,12 +42,15 @@ HERE = Path(__file__).resolve().parent
 
 #: command class -> roles, from the API's own action tables (campaign + application)
 CAMPAIGN_ROLES: dict[type, tuple[Role, ...]] = {
-    a.command: a.roles for a in (*L.CAMPAIGN_ACTIONS, *L.APPLICATION_ACTIONS)}
-APPOINTMENT_ROLES: dict[type, tuple[Role, ...]] = {a.command: a.roles for a in L.APPOINTMENT_ACTIONS}
-CLAIM_ROLES: dict[str, tuple[Role, ...]] = {a.update: a.roles for a in L.CLAIM_ACTIONS}
-DEFINE_ROLES = L.OFFICER  # POST /recruitments
-READERS = L.READERS
-PERSONAL_READERS = L.PERSONAL_READERS
+    a.command: a.roles
+    for a in (*recruitment_routes.CAMPAIGN_ACTIONS, *recruitment_routes.APPLICATION_ACTIONS)}
+APPOINTMENT_ROLES: dict[type, tuple[Role, ...]] = {
+    a.command: a.roles for a in appointment_routes.APPOINTMENT_ACTIONS}
+#: claim step (the update's name: approve, redraft, record_submission, record_decision) -> roles
+CLAIM_ROLES: dict[str, tuple[Role, ...]] = {a.name: a.roles for a in claim_routes.CLAIM_ACTIONS}
+DEFINE_ROLES = common.OFFICER  # POST /recruitments
+READERS = common.READERS
+PERSONAL_READERS = common.PERSONAL_READERS
 AUDIT_READERS = audit_routes.READERS
 LOG_KEEPERS = audit_routes.LOG_KEEPERS
 

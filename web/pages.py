@@ -21,19 +21,27 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from api import audit_views
 from api.auth import Role
 from api.deps import get_client
 from api.errors import field_of
-from api.routes import lifecycle as L
+from api.gateway import Gateway
+from api.routes import claims as claim_routes
+from api.routes import notifications as notification_routes
+from api.routes import recruitments as recruitment_routes
+from api.routes.common import build_command
 from domain import commands as c
 from domain import i18n
 from domain.errors import RuleViolation
 from domain.state import RecruitmentState
+from views import audit as audit_views
+from views import records
 from web import core, forms
 from web.core import Page, Viewer, Writer, authorize, may_read
 from workflows import ids
-from workflows.models import AppointmentReply, CampaignReply, ClaimView
+from workflows.appointment import AppointmentWorkflow
+from workflows.models import CampaignReply, ClaimView
+from workflows.recruitment import RecruitmentWorkflow
+from workflows.subsidy_claim import SubsidyClaimWorkflow
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
@@ -49,10 +57,10 @@ def _store(request: Request) -> Any:
 
 
 async def campaign_state(request: Request, m: str, campaign: str) -> RecruitmentState:
-    events = await audit_views._campaign_events(_store(request), ids.campaign_id(m, campaign), None)
-    if not events:
+    state = await records.campaign_state(_store(request), ids.campaign_id(m, campaign))
+    if state is None:
         raise core.NotFound("campaign not found")
-    return audit_views._fold("recruitment", events)
+    return state
 
 
 async def appointment_state(request: Request, m: str, appointment: str) -> Any:
@@ -60,7 +68,7 @@ async def appointment_state(request: Request, m: str, appointment: str) -> Any:
     events = await _store(request).read_stream(wf)
     if not events:
         raise core.NotFound("appointment not found")
-    return audit_views._fold("appointment", events)
+    return records.fold("appointment", events)
 
 
 async def _streams(request: Request, prefix: str) -> dict[str, list]:
@@ -85,7 +93,7 @@ async def _appointments(request: Request, municipalities: list[str]) -> list[tup
     out = []
     for m in sorted(municipalities):
         for stream, evs in (await _streams(request, f"appointment:{m}:")).items():
-            out.append((m, stream.split(":", 2)[2], audit_views._fold("appointment", evs)))
+            out.append((m, stream.split(":", 2)[2], records.fold("appointment", evs)))
     return out
 
 
@@ -95,10 +103,17 @@ async def _appointments(request: Request, municipalities: list[str]) -> list[tup
 async def _send_campaign(page: Page, m: str, campaign: str, command: type, data: dict,
                          **ids_: Any) -> CampaignReply:
     authorize(page.principal, command, m)
-    cmd = L.build_command(command, page.principal, data, **ids_)
-    client = await get_client(page.request)
-    return await L.send_command(client, ids.campaign_id(m, campaign), cmd,
-                                update="command_view", result_type=CampaignReply)
+    cmd = build_command(command, page.principal, data, **ids_)
+    gateway = await _gateway(page.request)
+    return await gateway.update(ids.campaign_id(m, campaign), RecruitmentWorkflow.command_view,
+                                cmd)
+
+
+async def _gateway(request: Request) -> Gateway:
+    """The API's gateway to Temporal (retries, error mapping), as its routes get it."""
+    from api.deps import get_gateway
+
+    return await get_gateway(request, await get_client(request))
 
 
 def _done(url: str, events: list[str]) -> RedirectResponse:
@@ -291,10 +306,10 @@ async def define_campaign(page: Writer) -> HTMLResponse:
         return page.render("campaign_new.html", status_code=422 if blocking else 200,
                            findings=findings, error=bool(blocking), **_new_context(page, values))
     campaign = forms.text(form, "campaign_id")
-    body = L.DefineRoleRequest.model_validate({"campaign_id": campaign, "municipality": muni,
-                                               "role": data})
-    client = await get_client(page.request)
-    await L.start_campaign(body, p, client, _store(page.request))
+    body = recruitment_routes.DefineRoleRequest.model_validate(
+        {"campaign_id": campaign, "municipality": muni, "role": data})
+    await recruitment_routes.start_campaign(body, p, await _gateway(page.request),
+                                            _store(page.request))
     return _done(_campaign_url(muni["code"], campaign), ["RoleDefined"])
 
 
@@ -527,10 +542,10 @@ async def appointment_action(page: Writer, m: str, appointment: str,
     else:
         data = {"ended_on": (forms.day(form, "ended_on") or date.today()).isoformat(),
                 "reason": forms.text(form, "reason"), "note": forms.text(form, "note")}
-    cmd = L.build_command(command, page.principal, data)
-    client = await get_client(page.request)
-    reply = await L.send_command(client, ids.appointment_id(m, appointment), cmd,
-                                 update="command_view", result_type=AppointmentReply)
+    cmd = build_command(command, page.principal, data)
+    gateway = await _gateway(page.request)
+    reply = await gateway.update(ids.appointment_id(m, appointment),
+                                 AppointmentWorkflow.command_view, cmd)
     return _done(f"/ui/appointments/{m}/{appointment}", reply.accepted.events)
 
 
@@ -538,11 +553,13 @@ async def appointment_action(page: Writer, m: str, appointment: str,
 
 
 async def _claim(page: Page, m: str, fy: int) -> ClaimView | None:
-    client = await get_client(page.request)
+    from api.errors import ApiError
+
+    gateway = await _gateway(page.request)
     try:
-        return await L.query_status(client, ids.claim_id(m, fy), ClaimView)
-    except Exception as exc:  # noqa: BLE001 - not started yet
-        if getattr(exc, "status", None) == 404:
+        return await gateway.query(ids.claim_id(m, fy), SubsidyClaimWorkflow.status)
+    except ApiError as exc:
+        if exc.status == 404:  # not started yet
             return None
         raise
 
@@ -592,21 +609,21 @@ async def claim_draft(page: Writer, m: str, fy: int) -> HTMLResponse:
 
 @router.post("/claims/{m}/{fy}/{action}", response_class=HTMLResponse)
 async def claim_action(page: Writer, m: str, fy: int, action: str) -> HTMLResponse:
-    by_path = {a.path.strip("/"): a for a in L.CLAIM_ACTIONS}
+    by_path = {a.path.strip("/"): a for a in claim_routes.CLAIM_ACTIONS}
     act = by_path.get(action)
     if act is None:
         raise core.NotFound()
-    authorize(page.principal, act.update, m, scope="claim", what="claim")
+    authorize(page.principal, act.name, m, scope="claim", what="claim")
     form = await page.request.form()
     data: dict[str, Any] = {}
-    if act.update == "record_submission":
+    if act.name == "record_submission":
         data = {"submitted_on": (forms.day(form, "submitted_on") or date.today()).isoformat()}
-    elif act.update == "record_decision":
+    elif act.name == "record_decision":
         data = {"decided_on": (forms.day(form, "decided_on") or date.today()).isoformat(),
                 "granted_yen": forms.integer(form, "granted_yen")}
-    cmd = L.build_command(act.model, page.principal, data)  # type: ignore[arg-type]
-    client = await get_client(page.request)
-    result = await L.send_command(client, ids.claim_id(m, fy), cmd, update=act.update)
+    cmd = build_command(act.model, page.principal, data)
+    gateway = await _gateway(page.request)
+    result = await gateway.update(ids.claim_id(m, fy), act.update, cmd)
     return _done(f"/ui/claims/{m}/{fy}", result.events)
 
 
@@ -658,7 +675,7 @@ async def audit_timeline(page: Viewer, stream: str, at: str = "", at2: str = "")
     kind = stream.split(":", 1)[0]
     store = _store(page.request)
     if kind == "recruitment":
-        recorded = await audit_views._campaign_events(store, stream, None)
+        recorded = await records.campaign_events(store, stream)
     else:
         recorded = await store.read_stream(stream)
     if not recorded:
@@ -749,7 +766,7 @@ async def audit_verify(page: Writer) -> HTMLResponse:
 async def notifications_page(page: Viewer) -> HTMLResponse:
     p = page.principal
     p.require_role(*core.READERS, action="read notifications")
-    listing = await L.notifications(page.request, p, None, None, 200)
+    listing = await notification_routes.notifications(page.request, p, None, None, 200)
     by_person: dict[str, list] = {}
     for n in listing.items:
         by_person.setdefault(n.recipient, []).append(n)

@@ -74,16 +74,15 @@ async def site(web_settings) -> AsyncIterator[Site]:
 
     from activities.notifications import OutboxNotifier
     from tests.temporal_env import dev_server_env, free_port
-    from workflows import TASK_QUEUE
     from workflows.registry import WORKFLOWS, activities
 
     store = await eventstore.from_settings(web_settings, **build_store_kwargs())
     async with dev_server_env() as env:
         notifier = OutboxNotifier.from_url(web_settings.database_url)
-        worker = Worker(env.client, task_queue=TASK_QUEUE, workflows=WORKFLOWS,
+        worker = Worker(env.client, task_queue=web_settings.task_queue, workflows=WORKFLOWS,
                         activities=activities(store=store, notifier=notifier, client=env.client))
         async with worker:
-            settings = web_settings.model_copy(update={"task_queue": TASK_QUEUE})
+            settings = web_settings
             app = create_app(settings, store=store, client=env.client)
             port = free_port()
             server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
