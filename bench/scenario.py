@@ -148,12 +148,15 @@ class Plan:
                          appointment_id=f"{self.campaign_id}-ap")
 
     def monthly_costs(self, months: int = 12) -> Iterator[c.RecordCost]:
-        """Monthly remuneration, paid on the 15th of each month of the term's fiscal year."""
+        """Monthly remuneration accrued on the 15th of each month of the term's fiscal year
+        (the accrual date decides the fiscal year, 地方自治法施行令143条). The term lies ahead
+        and a payment dated after today is refused at the door (R-SUB-6), so the bench
+        records each as paid today: the same twelve commands and the same claim."""
         for m in range(months):
-            paid = _add_months(self.term.start, m).replace(day=15)
+            accrued = _add_months(self.term.start, m).replace(day=15)
             yield c.RecordCost(actor=OFFICER, cost_id=f"pay-{m + 1:02d}",
                                cost_kind=CostKind.remuneration, amount_yen=MONTHLY_PAY,
-                               paid_on=paid)
+                               paid_on=self.now.date(), accrual_date=accrued)
 
 
 def _add_months(d: date, months: int) -> date:
