@@ -27,3 +27,15 @@ def test_notifications_always_go_through_the_outbox_even_with_smtp_configured():
     queues, so a mail server that is down loses nothing."""
     notifier = notifier_from_settings(Settings(smtp_host="127.0.0.1", smtp_port=2525))
     assert isinstance(notifier, OutboxNotifier)
+
+
+async def test_outbox_created_at_is_an_aware_instant(store, outbox):
+    """Issue 11 point 10: created_at came back naive (UTC without a zone) from SQLite."""
+    from temporalio.testing import ActivityEnvironment
+
+    await ActivityEnvironment().run(NotificationActivities(outbox).notify, _note())
+    [row] = await outbox.pending("recruitment:074055:c1")
+    assert row["created_at"].tzinfo is not None
+    assert row["created_at"].utcoffset().total_seconds() == 0
+    [recent] = await outbox.recent(["074055"])
+    assert recent["created_at"].tzinfo is not None
