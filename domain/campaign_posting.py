@@ -42,10 +42,12 @@ from domain.events import (
     RoleReturned,
     RoleSubmittedForApproval,
 )
+from domain.fiscal import japan_date
 from domain.posting import (
     Posting,
     PostingDetails,
     check_deadline,
+    definition_warnings,
     lint_posting,
     validate_posting,
     validate_role,
@@ -79,7 +81,8 @@ def define_role(
             campaign_id=command.campaign_id,
             municipality=command.municipality,
             role=command.role,
-            advice=tuple(lint_posting(command.role)),
+            advice=tuple(lint_posting(command.role))
+            + tuple(definition_warnings(command.role, japan_date(now))),
         )
     ]
 
@@ -122,7 +125,10 @@ def publish_posting(
         )
     in_stage(state, {Stage.approved}, "publish the posting")
     posting = _posting(state, command.details, now)
-    return [PostingPublished(at=now, by=by, posting=posting, advice=tuple(lint_posting(posting)))]
+    advice = tuple(lint_posting(posting)) + tuple(
+        definition_warnings(posting.role, japan_date(now), "posting.role")
+    )
+    return [PostingPublished(at=now, by=by, posting=posting, advice=advice)]
 
 
 def extend_posting_deadline(

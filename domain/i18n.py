@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
@@ -148,6 +148,28 @@ def error(
     if errors:
         body["errors"] = errors
     return body
+
+
+def finding(item: Any, source: str | None = None) -> dict[str, Any]:
+    """A finding (advice, warning; ``code``/``message``/``field``) as a person sees it:
+    the code's Japanese label next to the code (issue 11 points 7 and 9)."""
+    code = str(getattr(item, "code", None) or item["code"])
+    msg = str(getattr(item, "message", None) or item["message"])
+    field = getattr(item, "field", None) if not isinstance(item, dict) else item.get("field")
+    out = {"code": code, "label": label("rule", code), "message": msg, "field": field}
+    if source:
+        out["event"] = source
+    return out
+
+
+def findings_of(events: Iterable[Any]) -> list[dict[str, Any]]:
+    """Every advice and warning the events carry (``advice``, ``warnings``), labelled."""
+    out: list[dict[str, Any]] = []
+    for e in events:
+        for attr in ("advice", "warnings"):
+            for item in getattr(e, attr, ()) or ():
+                out.append(finding(item, getattr(e, "type", None)))
+    return out
 
 
 # ---------------------------------------------------------------- dates, times, money

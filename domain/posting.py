@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, Field
 from domain import i18n
 from domain.appointment import Duty, DutyKind  # noqa: F401 - re-exported for callers
 from domain.errors import RuleViolation
+from domain.policy import Policy, default_policy
 from domain.skill_standard import (
     PERSONA_NAMES_JA,
     ExperienceCriterion,
@@ -375,4 +376,64 @@ def lint_posting(posting: Posting | RoleDefinition) -> list[Advice]:
                     field=f"{prefix}.duties.{i}",
                 )
             )
+    return out
+
+
+def definition_warnings(
+    role: RoleDefinition, today: date, prefix: str = "role", policy: Policy | None = None
+) -> list[Advice]:
+    """Warnings at definition and publication (issue 11 points 4 and 7); they never block.
+
+    - R-SKILL-3: a role with no skill requirement at all (the standard is reference
+      material, but a posting says what it asks for);
+    - R-FORM: a term that is already over (an existing advisor being recorded is fine;
+      a new posting for a past term is a mistake);
+    - R-SUB-7: a CIO advisor role (R-SUB-11) of a form the measure covers (R-SUB-2) whose
+      term runs in fiscal years outside the measure period, naming the Reiwa years — said
+      now instead of at claim time.
+    """
+    from domain.fiscal import FiscalYear
+
+    out: list[Advice] = []
+    if not role.requirements:
+        out.append(Advice(
+            code="R-SKILL-3",
+            message="スキル・経験の要件が一つもありません。参考4.4-⑤のスキル標準を参考に、"
+                    "必須・歓迎の要件を定めてください (the role states no skill requirement)",
+            field=f"{prefix}.requirements",
+        ))
+    if role.term.end < today:
+        out.append(Advice(
+            code="R-FORM",
+            message=f"任期（{i18n.format_date(role.term.start, western=False)}〜"
+                    f"{i18n.format_date(role.term.end, western=False)}）はすでに終わっています "
+                    f"(the term ended {role.term.end.isoformat()}, before today "
+                    f"{today.isoformat()})",
+            field=f"{prefix}.term.end",
+        ))
+    measure = (policy or default_policy()).measures.appointment
+    if role.counts_as_cio_advisor and role.form in measure.eligible_payments:
+        years = range(FiscalYear.of(role.term.start).year, FiscalYear.of(role.term.end).year + 1)
+        outside = [y for y in years if measure.term_for(y) is None]
+        if outside:
+            period = "、".join(i18n.reiwa_years(t.from_fiscal_year, t.to_fiscal_year)
+                              for t in measure.terms)
+            spans = _spans(outside)
+            out.append(Advice(
+                code="R-SUB-7",
+                message=f"任期のうち{'、'.join(i18n.reiwa_years(a, b) for a, b in spans)}は"
+                        f"特別交付税措置の対象期間（{period}）外です "
+                        f"(FY{'/'.join(str(y) for y in outside)} outside the measure period)",
+                field=f"{prefix}.term",
+            ))
+    return out
+
+
+def _spans(years: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for y in years:
+        if out and out[-1][1] == y - 1:
+            out[-1] = (out[-1][0], y)
+        else:
+            out.append((y, y))
     return out

@@ -57,7 +57,7 @@ from domain.events import (
     RoleSubmittedForApproval,
 )
 from domain.folding import CostEntry, apply_bookkeeping, draft_fold, freeze, own
-from domain.posting import Posting, RoleDefinition
+from domain.posting import Advice, Posting, RoleDefinition
 from domain.screening import (
     ApplicantProfile,
     ConflictOfInterestDeclaration,
@@ -189,6 +189,9 @@ class RecruitmentState(Frozen):
     appointment_id: str | None = None
     appointed_application_id: str | None = None
     end_reason: str | None = None
+    # R-SKILL-5 advice and definition warnings (issue 11 point 7) of the latest role
+    # definition, then of the published posting: shown in the status view
+    advice: tuple[Advice, ...] = ()
 
     @property
     def live_offer(self) -> str | None:
@@ -250,6 +253,7 @@ def _apply(f: dict, owned: set[str], e: DomainEvent) -> None:  # noqa: C901 - a 
             f["campaign_id"] = e.campaign_id
             f["municipality"] = e.municipality
             f["role"] = e.role
+            f["advice"] = e.advice
         case RoleSubmittedForApproval():
             f["stage"] = Stage.awaiting_approval
         case RoleReturned():
@@ -262,6 +266,7 @@ def _apply(f: dict, owned: set[str], e: DomainEvent) -> None:  # noqa: C901 - a 
             f["posting"] = e.posting
             f["deadline"] = e.posting.deadline
             f["posting_open"] = True
+            f["advice"] = e.advice
             if isinstance(e, Reposted):
                 f["repost_count"] += 1
         case PostingDeadlineExtended():

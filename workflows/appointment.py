@@ -25,6 +25,7 @@ from temporalio.exceptions import ApplicationError
 # sandbox: imported once per worker, not again for every workflow run.
 with workflow.unsafe.imports_passed_through():
     from activities.models import Appended
+    from domain import i18n
     from domain.admission import admit
     from domain.appointment_lifecycle import decide
     from domain.appointment_state import AppointmentState, AppointmentStatus, apply_appointment
@@ -118,7 +119,7 @@ class AppointmentWorkflow:
             events = await self._execute(cmd)
         return CommandResult(
             events=[e.type for e in events],  # type: ignore[attr-defined]
-            stage=self._stage(), version=self._state.version,
+            stage=self._stage(), findings=i18n.findings_of(events), version=self._state.version,
         )
 
     @command.validator

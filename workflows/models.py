@@ -43,11 +43,13 @@ class Contacts(Msg):
 
 
 class CommandResult(Msg):
-    """An accepted command: the types of the events it wrote and the stage after it."""
+    """An accepted command: the types of the events it wrote and the stage after it, and
+    the advice and warnings those events carry (issue 11 point 7: not only in the log)."""
 
     events: list[str]
     stage: str
     version: int
+    findings: list[dict] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- recruitment campaign
@@ -109,6 +111,8 @@ class CampaignView(Msg):
     version: int
     reminders: list[str]
     runs: int
+    # R-SKILL-5 advice and definition warnings of the role / posting (issue 11 point 7)
+    advice: list[dict] = Field(default_factory=list)
 
 
 class CampaignReply(Msg):

@@ -36,6 +36,7 @@ from temporalio.workflow import ParentClosePolicy
 # sandbox: imported once per worker, not again for every workflow run.
 with workflow.unsafe.imports_passed_through():
     from activities.models import RenderedDocument, RenderPostingInput
+    from domain import i18n
     from domain.admission import admit
     from domain.commands import (
         SYSTEM,
@@ -217,7 +218,7 @@ class RecruitmentWorkflow:
         return CommandResult(
             events=[e.type for e in events],  # type: ignore[attr-defined]
             stage=self._state.stage.value,
-            version=self._state.version,
+            findings=i18n.findings_of(events), version=self._state.version,
         )
 
     @command.validator
@@ -384,6 +385,7 @@ class RecruitmentWorkflow:
             version=s.version,
             reminders=sorted(self._timers.fired),
             runs=self._runs,
+            advice=[i18n.finding(a) for a in s.advice],
         )
 
     @workflow.query(name="application")

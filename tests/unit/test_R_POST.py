@@ -160,3 +160,51 @@ def test_R_POST_4_deadline_must_be_in_the_future_when_published():
     err = violation(validate_posting, posting, T0 + timedelta(hours=1))
     assert (err.code, err.field) == ("R-POST-4", "posting.details.deadline")
     assert SAKATA.code == posting.details.municipality.code
+
+
+# ---------------------------------------------------------------- issue 11 points 4 and 7
+
+
+def test_R_SKILL_3_a_role_with_no_skill_requirement_gets_a_warning():
+    from domain.posting import definition_warnings
+    from tests.unit import lifecycle_builders as lb
+
+    today = date(2024, 4, 1)
+    assert [a.code for a in definition_warnings(lb.role(), today)] == []
+    [w] = definition_warnings(lb.role(requirements=()), today)
+    assert (w.code, w.field) == ("R-SKILL-3", "role.requirements")
+
+
+def test_R_FORM_a_term_already_over_is_warned_at_definition():
+    from domain.posting import Term, definition_warnings
+    from tests.unit import lifecycle_builders as lb
+
+    role = lb.role(term=Term(start=date(2023, 4, 1), end=date(2024, 3, 31)))
+    [w] = definition_warnings(role, date(2024, 4, 1))
+    assert (w.code, w.field) == ("R-FORM", "role.term.end") and "令和" in w.message
+    assert definition_warnings(role, date(2024, 3, 31)) == []
+
+
+def test_R_SUB_7_a_term_outside_the_measure_period_is_warned_at_definition_naming_reiwa_years():
+    from domain.posting import Term, definition_warnings
+    from domain.skill_standard import Persona
+    from tests.unit import lifecycle_builders as lb
+
+    role = lb.role(term=Term(start=date(2025, 4, 1), end=date(2028, 3, 31)))
+    [w] = definition_warnings(role, date(2025, 1, 1))
+    assert (w.code, w.field) == ("R-SUB-7", "role.term")
+    assert "令和8年度〜令和9年度" in w.message and "令和3年度〜令和7年度" in w.message
+    # not a CIO advisor (R-SUB-11): nothing to claim, nothing to warn
+    assert definition_warnings(role.model_copy(update={"persona": Persona.engineer}),
+                               date(2025, 1, 1)) == []
+
+
+def test_R_SUB_7_definition_warnings_come_back_in_the_role_defined_event():
+    from domain.posting import Term
+    from tests.unit import lifecycle_builders as lb
+
+    c = lb.Campaign()
+    role = lb.role(requirements=(), term=Term(start=date(2026, 4, 1), end=date(2027, 3, 31)))
+    (e,) = c.do(lb.DefineRole(actor=lb.OFFICER, campaign_id="c1", municipality=lb.SAKATA,
+                              role=role))
+    assert {a.code for a in e.advice} >= {"R-SKILL-3", "R-SUB-7"}

@@ -111,3 +111,18 @@ async def test_refused_command_changes_nothing_and_names_the_rule(ts):
     assert after.version == before.version
     await h.terminate("test over")
     assert len(await campaign_events(store, "074055", "refused")) == 4
+
+
+async def test_R_SKILL_5_advice_and_warnings_come_back_in_the_answer_and_the_status(ts):
+    """Issue 11 point 7: the linter's advice and definition warnings were only in the log."""
+    env, tq = ts.env, ts.task_queue
+    now = await env.get_current_time()
+    sc = Scenario(now, campaign_id="advice")
+    sc.role = sc.role.model_copy(update={"requirements": ()})
+    h = await start_campaign(env.client, CampaignInput(define=sc.define()), task_queue=tq)
+    redefined = await cmd(h, sc.define())
+    assert "R-SKILL-3" in [f["code"] for f in redefined.findings]
+    assert all(f["label"] and f["message"] for f in redefined.findings)
+    status = await h.query("status", result_type=CampaignView)
+    assert "R-SKILL-3" in [a["code"] for a in status.advice]
+    await h.terminate("test over")
