@@ -748,7 +748,18 @@ def _deadline_text(value: Any) -> str:
 
 def _diff(before: dict[str, str], after: dict[str, str]) -> list[dict[str, str]]:
     return [{"field": k, "before": before.get(k, "—"), "after": after.get(k, "—")}
-            for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+            for k in dict.fromkeys([*before, *after])
+            if before.get(k) != after.get(k) and k != "状態"]
+
+
+@router.get("/audit/export", response_class=HTMLResponse)
+async def audit_export(page: Viewer, stream: str) -> HTMLResponse:
+    """An appointment's complete record (the API's export, HTML with Japanese labels)."""
+    _stream_of(page, stream)
+    if not stream.startswith("appointment:"):
+        raise core.NotFound("only appointments are exported")
+    report = await audit_views.export_appointment(_store(page.request), stream)
+    return HTMLResponse(audit_views.render_html(report))
 
 
 @router.post("/audit/verify", response_class=HTMLResponse)

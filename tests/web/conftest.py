@@ -113,7 +113,7 @@ async def browser():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
     async with async_playwright() as p:
         b = await p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-dev-shm-usage"])
+                                    args=["--no-sandbox", "--disable-dev-shm-usage", "--lang=ja"])
         yield b
         await b.close()
 

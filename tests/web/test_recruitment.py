@@ -202,6 +202,12 @@ async def test_a_whole_recruitment_through_the_screens(site, browser):
     await auditor.get_by_role("button", name="記録を検証する").click()
     await expect(auditor.locator("#verify-result")).to_contain_text("記録の改ざんはありません")
     await tour.check(auditor)
+    appointment_id = appointment_url.rsplit("/", 1)[1]
+    await auditor.get_by_role("link", name=f"経過を見る 任用 {appointment_id}").click()
+    await expect(auditor.locator("ol.timeline")).to_contain_text("経費の記録")
+    await tour.check(auditor)
+    await auditor.get_by_role("link", name="任用の記録一式を書き出す（HTML）").click()
+    await expect(auditor.locator("body")).to_contain_text(APPLICANTS[0])
 
     # ---------------------------------------------------------------- home pages, photographed
     await officer.goto(site.base + "/ui/home")
