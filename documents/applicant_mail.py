@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from activities.delivery import every
 from activities.notifications import outbox
 from documents import ja, mail, sources
-from documents.render import PDF
+from documents.render import PDF, Rendered
 from domain import streams
 from ninyo.logging import get_logger
 
@@ -41,6 +41,14 @@ _NS = uuid.UUID("0f2d4c1e-8a55-4f5e-9a61-7d2b3c4e5f60")
 
 def notification_id(event_id: Any) -> str:
     return str(uuid.uuid5(_NS, str(event_id)))
+
+
+async def record_mail(store: Any, kind: str, subject: str, body: str,
+                      subj: sources.Subject) -> str:
+    """A mail without an attached document (receipt, invitation): the SHA-256 of its text
+    in a ``DocumentIssued`` event (media type text/plain)."""
+    text = Rendered(kind=kind.replace(":", "_"), title=subject, html=f"{subject}\n\n{body}")
+    return await sources.issue(store, text, subj, media_type="text/plain")
 
 
 class ApplicantMailer:
@@ -109,6 +117,8 @@ class ApplicantMailer:
                 organizer=(contact.email if contact and contact.email else "ninyo@localhost"))
             attachments.append(mail.attachment("interview.ics", "text/calendar; method=REQUEST", ics))
         subject, body = mail.render_mail(kind, code, context, templates_dir=self._templates)
+        if doc_kind is None:  # the message itself is the document: its hash is recorded
+            await record_mail(self._store, kind, subject, body, subj)
         async with self._engine.begin() as conn:
             await conn.execute(outbox.insert().values(
                 notification_id=notification_id(e.event_id), created_at=datetime.now(UTC),

@@ -431,6 +431,11 @@ async def _queue_receipt(request: Request, state: Any, code: str, campaign: str,
     engine = getattr(request.app.state, "outbox_engine", None)
     if engine is None:
         engine = request.app.state.outbox_engine = create_async_engine(settings.database_url)
+    from documents.applicant_mail import record_mail
+    from documents.sources import Subject
+
+    await record_mail(request.app.state.store, "applicant:receipt", subject, body,
+                      Subject(code, campaign=campaign, application=application_id))
     nid = uuid.uuid5(uuid.NAMESPACE_URL, f"ninyo:receipt:{code}:{campaign}:{application_id}")
     async with engine.begin() as conn:
         await conn.execute(outbox.insert().values(

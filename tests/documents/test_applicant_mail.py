@@ -44,6 +44,11 @@ async def test_applicants_get_their_letters_once_with_the_hash_recorded(seeded, 
         assert issued[-1].data["sha256"] == hashlib.sha256(pdf).hexdigest()
         assert "採用を見送らせていただく" in pdf_text(pdf)
         assert "選考結果" in rejection["subject"] and "山田 太郎 様" in rejection["body"]
+        receipt = next(r for r in rows if r["kind"] == "applicant:receipt")
+        [text] = await store.read_stream(f"document:{M}:applicant_receipt:c1:a1")
+        assert text.data["media_type"] == "text/plain"
+        assert text.data["sha256"] == hashlib.sha256(
+            f"{receipt['subject']}\n\n{receipt['body']}".encode()).hexdigest()
 
         # delivered through SMTP, with the invitation's .ics
         inbox, port = Inbox(), free_port()
