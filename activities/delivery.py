@@ -41,12 +41,14 @@ class SmtpConfig:
     username: str | None = None
     password: str | None = None
     timeout: float = 30.0
+    ca_file: str | None = None  # a private CA's certificate(s) to trust (PEM)
 
     @classmethod
     def from_settings(cls, s: Any) -> SmtpConfig:
         return cls(host=s.smtp_host, port=s.smtp_port, sender=s.smtp_from,
                    starttls=s.smtp_starttls, tls=s.smtp_tls, username=s.smtp_username,
-                   password=s.smtp_password.get_secret_value() if s.smtp_password else None)
+                   password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+                   ca_file=getattr(s, "smtp_ca_file", None))
 
 
 @dataclass
@@ -105,7 +107,8 @@ class MailDelivery:
             return report
         c = self._smtp
         smtp = aiosmtplib.SMTP(hostname=c.host, port=c.port, use_tls=c.tls,
-                               start_tls=c.starttls if not c.tls else False, timeout=c.timeout)
+                               start_tls=c.starttls if not c.tls else False, timeout=c.timeout,
+                               cert_bundle=c.ca_file)
         try:
             await smtp.connect()
             if c.username:

@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     smtp_tls: bool = False  # implicit TLS (port 465)
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
+    smtp_ca_file: str | None = None  # PEM of a private CA the SMTP server's certificate is from
     # per-municipality mail templates (data): {dir}/{municipality code}/{kind}.txt.j2
     mail_templates_dir: str | None = None
 

@@ -165,3 +165,59 @@ def test_interview_invitation_carries_an_icalendar_attachment():
     text = part.get_content() if isinstance(part.get_content(), str) else part.get_content().decode()
     assert "BEGIN:VEVENT" in text and "DTSTART:20261214T010000Z" in text
     assert "METHOD:REQUEST" in text and "CIO補佐官 面接" in text
+
+
+def _self_signed(tmp_path) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 (cert file, key file), made for this test."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=1)).not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(
+                ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp_path / "smtp.crt", tmp_path / "smtp.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+async def test_starttls_with_authentication(queue, tmp_path):
+    import ssl
+
+    cert, key = _self_signed(tmp_path)
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(cert, key)
+    inbox, port = Inbox(), free_port()
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=isinstance(auth_data, LoginPassword)
+                          and auth_data.password == b"s3cret")
+
+    server = serve(inbox, port, tls_context=ctx, require_starttls=True,
+                   authenticator=authenticator, auth_required=True)
+    try:
+        await queue.send(n := _note())
+        plain = await MailDelivery(queue.engine, SmtpConfig(
+            "127.0.0.1", port, username="ninyo", password="s3cret", timeout=2)).run_once()
+        assert plain.retried == [str(n.notification_id)]  # the server demands STARTTLS
+        clock = Clock()
+        clock.now = datetime.now(UTC) + timedelta(hours=1)
+        tls = await MailDelivery(queue.engine, SmtpConfig(
+            "127.0.0.1", port, starttls=True, ca_file=cert, username="ninyo",
+            password="s3cret"), clock=clock).run_once()
+    finally:
+        server.stop()
+    assert tls.sent == [str(n.notification_id)] and len(inbox.messages) == 1
