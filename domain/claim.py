@@ -21,11 +21,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from domain import streams
+from domain import i18n, streams
 from domain.commands import (
     ApproveClaim,
     Command,
     DraftClaim,
+    DraftClaimNow,
     RecordDecision,
     RecordSubmission,
     RedraftClaim,
@@ -108,6 +109,7 @@ class Step(NamedTuple):
 
 _DRAFTED = frozenset({ClaimStage.drafted})
 STEPS: dict[type[Command], Step] = {
+    DraftClaimNow: Step("draft now", "hr_officer", frozenset({ClaimStage.collecting})),
     ApproveClaim: Step("approve", "approver", _DRAFTED),
     RedraftClaim: Step("redraft", "hr_officer", _DRAFTED),
     RecordSubmission: Step("submit", "hr_officer", frozenset({ClaimStage.approved})),
@@ -115,6 +117,28 @@ STEPS: dict[type[Command], Step] = {
 }
 # the system drafts once the appointments have reported, and again for a late one
 SYSTEM_DRAFT = Step("draft", "system", frozenset({ClaimStage.collecting, ClaimStage.drafted}))
+
+
+# what a claim in each stage waits for (issue 11 point 3): English, Japanese
+WAITS_FOR: dict[ClaimStage, tuple[str, str]] = {
+    ClaimStage.collecting: (
+        "the settle period after the appointments' fiscal-year reports (or an HR officer's "
+        "'draft now')",
+        "各任用の年度末の報告後の精算期間の経過（または担当者による「今すぐ作成」）",
+    ),
+    ClaimStage.drafted: (
+        "the approver's approval (or an HR officer's redraft)",
+        "承認者による申請案の承認（または担当者による再作成）",
+    ),
+    ClaimStage.approved: ("the HR officer recording the submission", "担当者による申請（提出）の記録"),
+    ClaimStage.submitted: ("the HR officer recording MIC's decision", "担当者による交付決定の記録"),
+    ClaimStage.decided: ("nothing: the claim is decided", "なし（決定済み）"),
+}
+
+
+def waits_for(stage: ClaimStage) -> str:
+    """What a claim in ``stage`` waits for, in Japanese (the claim view)."""
+    return WAITS_FOR[stage][1]
 
 
 def _step(command: Command) -> Step:
@@ -139,8 +163,13 @@ def check(state: ClaimState, command: Command) -> None:
             "AUTH-ROLE", f"this step needs the role {step.role}, not {actor.role}", "actor.role"
         )
     if state.stage not in step.stages:
+        en, ja = WAITS_FOR[state.stage]
         raise RuleViolation(
-            "STATE-CLAIM-STAGE", f"cannot {step.what} a claim that is {state.stage.value}", None
+            "STATE-CLAIM-STAGE",
+            f"cannot {step.what} a claim that is {state.stage.value}: it waits for {en}",
+            None,
+            params={"stage": i18n.label("claim_stage", state.stage),
+                    "needs": f"この申請は{ja}を待っています。"},
         )
 
 
@@ -199,7 +228,8 @@ def record_decision(
 
 Decider = Callable[[ClaimState, Any, datetime, str], list[DomainEvent]]
 
-# RedraftClaim has no decider: it only asks for a new DraftClaim (see the module docstring)
+# RedraftClaim and DraftClaimNow have no decider: they ask for a new DraftClaim (see the
+# module docstring; DraftClaimNow ends the settle period of a collecting claim)
 DECIDERS: dict[type[Command], Decider] = {
     DraftClaim: draft,
     ApproveClaim: approve,

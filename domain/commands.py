@@ -313,6 +313,13 @@ class RedraftClaim(Command):
     kind: Literal["RedraftClaim"] = "RedraftClaim"
 
 
+class DraftClaimNow(Command):
+    """The HR officer asks a collecting claim to draft now, without waiting out its settle
+    period (issue 11 point 3)."""
+
+    kind: Literal["DraftClaimNow"] = "DraftClaimNow"
+
+
 class RecordSubmission(Command):
     kind: Literal["RecordSubmission"] = "RecordSubmission"
     submitted_on: date

@@ -260,7 +260,8 @@ class AppointmentWorkflow:
             ClaimStarter.ensure_claim,
             ClaimAppointmentInput(
                 claim=ClaimInput(municipality=self._inp.appointed.municipality, fiscal_year=fy,
-                                 contacts=self._inp.contacts),
+                                 contacts=self._inp.contacts,
+                                 settle=self._inp.slas.claim_settle),
                 appointment_id=self._appointment,
             ),
             start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.commands import (
     AppointmentCommand,
     ApproveClaim,  # noqa: F401
+    DraftClaimNow,  # noqa: F401
     RecordDecision,  # noqa: F401
     RecordSubmission,  # noqa: F401
     RecruitmentCommand,
@@ -133,6 +134,10 @@ class AppointmentSlas(Msg):
     term_end_reminders_before: list[timedelta] = Field(
         default_factory=lambda: [timedelta(days=90), timedelta(days=30)]
     )
+    # the claim's settle period (issue 11 point 3): after a fiscal year ends, the claim
+    # drafts once no appointment of the municipality has reported for this long (the others
+    # close their year on the same night); the officer may ask it to draft now
+    claim_settle: timedelta = timedelta(days=1)
 
 
 class CarriedAppointment(Msg):
@@ -187,7 +192,9 @@ class ClaimInput(Msg):
     municipality: Municipality
     fiscal_year: int
     contacts: Contacts = Field(default_factory=Contacts)
-    settle: timedelta = timedelta(days=1)  # wait for the other appointments' year-end
+    # settle period (issue 11 point 3, AppointmentSlas.claim_settle): draft once no
+    # appointment has reported for this long; ``draft_now`` ends it early
+    settle: timedelta = timedelta(days=1)
 
 
 class AppointmentYearClosed(Msg):
@@ -218,3 +225,6 @@ class ClaimView(Msg):
     granted_yen: int | None
     appointments: list[str]
     version: int
+    # what the claim waits for, and when it drafts by itself (issue 11 point 3)
+    waits_for: str = ""
+    drafts_at: datetime | None = None

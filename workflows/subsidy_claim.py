@@ -19,6 +19,7 @@ appointment. Gathering and assessing the year's costs is one activity
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from temporalio import workflow
 
@@ -27,13 +28,14 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.claims import ClaimActivities
     from activities.models import ClaimAssessment, ClaimYear
-    from domain import claim
+    from domain import claim, i18n
     from domain.commands import (
         SYSTEM,
         Actor,
         ApproveClaim,
         Command,
         DraftClaim,
+        DraftClaimNow,
         RecordDecision,
         RecordSubmission,
         RedraftClaim,
@@ -71,6 +73,8 @@ class SubsidyClaimWorkflow:
         self._writer = EventWriter(self._code)
         self._appointments: list[str] = []
         self._lock = asyncio.Lock()
+        self._draft_now = False  # an officer's DraftClaimNow ends the settle period
+        self._drafts_at: datetime | None = None
 
     @property
     def _stage(self) -> str:
@@ -86,19 +90,23 @@ class SubsidyClaimWorkflow:
         seen = -1
         while seen != len(self._appointments):
             seen = len(self._appointments)
+            self._drafts_at = workflow.now() + inp.settle
             try:
                 await workflow.wait_condition(
-                    lambda n=seen: len(self._appointments) != n, timeout=inp.settle
+                    lambda n=seen: len(self._appointments) != n or self._draft_now,
+                    timeout=inp.settle,
                 )
             except TimeoutError:
                 break
+        self._drafts_at = None
         async with self._lock:
             await self._draft(SYSTEM)
         await notify(
             to=inp.contacts.approver,
-            subject=f"【特別交付税】{inp.fiscal_year}年度の申請案の承認をお願いします",
-            body=f"{inp.municipality.name} の {inp.fiscal_year}年度 CIO補佐官等 特別交付税措置の"
-                 f"申請案（措置額 {self._state.amount_yen:,}円）を確認し、承認してください。",
+            subject=f"【特別交付税】{i18n.reiwa_year(inp.fiscal_year)}の申請案の承認をお願いします",
+            body=f"{inp.municipality.name} の {i18n.reiwa_year(inp.fiscal_year)} CIO補佐官等 "
+                 f"特別交付税措置の申請案（措置額 {i18n.format_yen(self._state.amount_yen or 0)}）"
+                 "を確認し、承認してください。",
             kind="claim:drafted", municipality=self._code,
         )
         await workflow.wait_condition(lambda: self._state.stage is claim.ClaimStage.decided)
@@ -157,6 +165,20 @@ class SubsidyClaimWorkflow:
 
     @redraft.validator
     def _v_redraft(self, cmd: RedraftClaim) -> None:
+        self._validate(cmd)
+
+    @workflow.update(name="draft_now")
+    async def draft_now(self, cmd: DraftClaimNow) -> CommandResult:
+        """End the settle period: the claim drafts now (issue 11 point 3)."""
+        self._validate(cmd)
+        self._draft_now = True
+        await workflow.wait_condition(
+            lambda: self._state.stage is not claim.ClaimStage.collecting
+        )
+        return self._result([])
+
+    @draft_now.validator
+    def _v_draft_now(self, cmd: DraftClaimNow) -> None:
         self._validate(cmd)
 
     @workflow.update(name="record_submission")
@@ -229,4 +251,5 @@ class SubsidyClaimWorkflow:
             assessment=self._state.assessment, amount_yen=self._state.amount_yen,
             granted_yen=self._state.granted_yen, appointments=list(self._appointments),
             version=self._writer.versions.get(self._id, 0),
+            waits_for=claim.waits_for(self._state.stage), drafts_at=self._drafts_at,
         )

@@ -83,6 +83,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("GET", C): (READ, "object"),
     ("POST", C + "/approve"): ({AP}, "object"),
     ("POST", C + "/redraft"): ({HR}, "object"),
+    ("POST", C + "/draft-now"): ({HR}, "object"),
     ("POST", C + "/submission"): ({HR}, "object"),
     ("POST", C + "/decision"): ({HR}, "object"),
     ("GET", "/notifications"): (READ, "list"),
