@@ -410,9 +410,48 @@ def _may_see_applicant(page: Page, m: str, app: Any) -> None:
     may_read(p, m, core.PERSONAL_READERS)
 
 
+def _bid_check(app: Any, bidder: str, rule_set: str, published: str, advised: bool,
+               wrote_spec: bool = False) -> dict:
+    """What-if (nothing is written): may ``bidder`` bid on a procurement this applicant
+    advised on? The domain's bid assessment over the applicant's declared employers and
+    groups (R-BID-*), the same code as ``POST /assessments/bid``."""
+    from domain.assessments import assess_bid
+
+    decl = app.conflict_of_interest
+    person_id = app.applicant_id
+
+    def jobs(items: Any) -> list[dict]:
+        return [{"company": e.company, "from": e.from_date.isoformat(),
+                 "to": e.to_date.isoformat() if e.to_date else None}
+                for e in items if e.from_date is not None]
+
+    doc = {
+        "rule_set": rule_set, "bidder": bidder,
+        "procurement": {"id": "what-if", "published": published or date.today().isoformat(),
+                        "advised_by": [person_id] if advised else [],
+                        "spec_writers": [person_id] if wrote_spec else []},
+        "people": [{"id": person_id,
+                    "employments": jobs([*decl.current_employers, *decl.past_employers]),
+                    "side_jobs": jobs(decl.side_jobs)}] if decl else [],
+        "groups": [{"parent": g.parent, "members": list(g.members)}
+                   for g in (decl.groups if decl else ()) if g.parent],
+        "advisors": [person_id],
+    }
+    if rule_set == "A":
+        doc["contract"] = {"company": bidder, "start": published or date.today().isoformat(),
+                           "end": published or date.today().isoformat()}
+    try:
+        return {"ok": True, "bidder": bidder, "rule_set": rule_set, **assess_bid(doc)}
+    except RuleViolation as v:
+        return {"ok": False, "bidder": bidder, "rule_set": rule_set, "code": v.code,
+                "field": v.field}
+
+
 @router.get("/c/{m}/{campaign}/a/{app_id}", response_class=HTMLResponse)
 async def applicant_page(page: Viewer, m: str, campaign: str, app_id: str,
-                         done: str = "") -> HTMLResponse:
+                         done: str = "", bidder: str = "", rule_set: str = "C",
+                         published: str = "", advised: str = "",
+                         wrote_spec: str = "") -> HTMLResponse:
     may_read(page.principal, m)
     s = await campaign_state(page.request, m, campaign)
     app = s.applications.get(app_id)
@@ -422,8 +461,13 @@ async def applicant_page(page: Viewer, m: str, campaign: str, app_id: str,
     soon = datetime.now(UTC).astimezone(forms.JST) + timedelta(days=3)
     all_signed = app.pledges is not None and \
         {p.item for p in app.pledges.required} <= set(app.pledges.signed)
+    bid = _bid_check(app, bidder.strip(), rule_set, published, advised == "on",
+                     wrote_spec == "on") \
+        if bidder.strip() and app.conflict_of_interest else None
     return page.render(
-        "applicant.html", m=m, campaign=campaign, s=s, app=app, done=done, c=c,
+        "applicant.html", m=m, campaign=campaign, s=s, app=app, done=done, c=c, bid=bid,
+        bid_form={"bidder": bidder, "rule_set": rule_set, "published": published,
+                  "advised": advised == "on", "wrote_spec": wrote_spec == "on"},
         default_interview=soon.strftime("%Y-%m-%dT10:00"),
         in_two_weeks=(date.today() + timedelta(days=14)).isoformat(),
         today=date.today().isoformat(), all_signed=all_signed,

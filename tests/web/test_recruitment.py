@@ -145,9 +145,15 @@ async def test_a_whole_recruitment_through_the_screens(site, browser):
     await _post(officer, "内定を通知する")
     await _post(officer, "内定承諾を記録する")
     await expect(officer.get_by_role("heading", name="誓約書・入札制限")).to_be_visible()
-    await tour.check(officer, "07_pledges")
+    await tour.check(officer)
     await _post(officer, "誓約書の署名を記録する")
     await expect(officer.get_by_role("status")).to_contain_text("誓約書の署名")
+    # what-if: may the appointee's own employer bid on a procurement whose spec she wrote?
+    await officer.get_by_label("入札する事業者").fill("Example Systems 0 K.K.")
+    await officer.get_by_label("この調達の仕様書の作成に関与した").check()
+    await officer.get_by_role("button", name="確認する（記録はされません）").click()
+    await expect(officer.locator("#bid-result")).to_contain_text("制限")
+    await tour.check(officer, "07_pledges")
 
     await approver.goto(site.base + "/ui/home")
     await approver.get_by_role("link", name="任用", exact=True).first.click()
