@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test demo bench bench-quick lint fmt db-upgrade clean
+.PHONY: run test screens demo bench bench-quick lint fmt db-upgrade clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ run: $(STAMP)
 
 test: $(STAMP) $(CHROMIUM) $(CJK_FONT)
 	$(BIN)/python -m pytest
+
+screens: $(STAMP) $(CHROMIUM) $(CJK_FONT)  # the README's screenshots, from the browser tests
+	NINYO_SCREENS=1 $(BIN)/python -m pytest tests/web -q
 
 demo: $(STAMP)
 	$(BIN)/ninyo demo

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
-SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+# ``make screens`` (NINYO_SCREENS=1) writes the README's screenshots into docs/screens/;
+# a plain test run takes them too, into a temporary folder, so running the suite never
+# leaves changed PNGs in a developer's work tree.
+DOCS_SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+SCREENS = DOCS_SCREENS if os.environ.get("NINYO_SCREENS") else \
+    Path(tempfile.gettempdir()) / "ninyo-screens"
 SEVERE = ("serious", "critical")
 
 
