@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.errors import RuleViolation
     from domain.events import (
+        ApplicantShortlisted,
         Appointed,
         DomainEvent,
         PledgeRequested,
@@ -57,6 +58,7 @@ with workflow.unsafe.imports_passed_through():
         PostingDeadlineExtended,
         PostingPublished,
         Reposted,
+        RoleSubmittedForApproval,
     )
     from domain.fiscal import JST, fiscal_year_of, japan_date
     from domain.recruitment import decide
@@ -318,6 +320,23 @@ class RecruitmentWorkflow:
                 "send-posting-document"
             ):  # added after the first recorded histories: they replay without it
                 await self._send_posting(e)
+            elif isinstance(e, RoleSubmittedForApproval | ApplicantShortlisted) and (
+                workflow.patched("ask-approver")
+            ):  # the approver hears when something waits for them (older histories: not)
+                await self._ask_approver(e)
+
+    async def _ask_approver(self, e: RoleSubmittedForApproval | ApplicantShortlisted) -> None:
+        title = self._state.role.title if self._state.role else "CIO補佐官等"
+        if isinstance(e, RoleSubmittedForApproval):
+            subject, kind = f"【承認依頼】{title}の役割定義", "approval:role"
+            body = (f"募集（{self._campaign}）の役割定義（人材像・業務・関与する取組・任用形態・"
+                    "条件）の承認をお願いします（R-POST-1）。")
+        else:
+            subject, kind = f"【承認依頼】{title}の内定", "approval:offer"
+            body = (f"募集（{self._campaign}）で応募 {e.application_id} が最終候補になりました。"
+                    "内定の条件（任用形態・任期・報酬）の承認をお願いします（R-FORM）。")
+        await notify(to=self._inp.contacts.approver, subject=subject, body=body, kind=kind,
+                     municipality=self._code)
 
     def _stream_of(self, e: DomainEvent) -> str:
         if type(e).stream == "application":

@@ -184,7 +184,8 @@ async def test_the_posting_document_is_the_standard_format(temporal_api, tokens)
     assert "募集要項" in doc.json()["markdown"] and MUNICIPALITY["name"] in doc.json()["markdown"]
     page = await temporal_api.http.get(f.base + "/posting", params={"format": "html"},
                                        headers=tokens("auditor"))
-    assert page.headers["content-type"].startswith("text/html") and "<table>" in page.text
+    assert page.headers["content-type"].startswith("text/html") and "<table" in page.text
+    assert "<th>応募締切</th>" in page.text  # the standard format, as a table
 
 
 async def test_applications_personal_data_is_for_officers_and_auditors(temporal_api, tokens):

@@ -80,9 +80,15 @@ async def test_happy_path_role_to_appointment(ts):
     ]
     sent = await outbox.pending("recruitment:074055:happy")
     assert [r["kind"] for r in sent] == [
-        "posting:published", "reminder:posting_deadline_7d", "reminder:posting_deadline_1d",
+        "approval:role", "posting:published", "reminder:posting_deadline_7d",
+        "reminder:posting_deadline_1d", "approval:offer",
     ]
-    assert "標準募集様式" in sent[0]["subject"] and "| 応募締切 |" in sent[0]["body"]
+    # the approver hears when something waits for approval; the officer gets the rest
+    assert {(r["kind"].split(":")[0], r["recipient"]) for r in sent} == {
+        ("approval", "approver@localhost"), ("posting", "hr@localhost"),
+        ("reminder", "hr@localhost")}
+    assert "【承認依頼】" in sent[0]["subject"]
+    assert "標準募集様式" in sent[1]["subject"] and "| 応募締切 |" in sent[1]["body"]
     # metadata: actor, role, municipality, workflow id
     published = next(e for e in events if e.type == "PostingPublished")
     assert published.metadata["actor"] == "officer-1"
