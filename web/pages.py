@@ -12,6 +12,7 @@ events named in a notice.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
@@ -30,7 +31,7 @@ from api.routes import notifications as notification_routes
 from api.routes import recruitments as recruitment_routes
 from api.routes.common import build_command
 from domain import commands as c
-from domain import i18n
+from domain import i18n, streams
 from domain.errors import RuleViolation
 from domain.state import RecruitmentState
 from views import audit as audit_views
@@ -57,10 +58,45 @@ def _store(request: Request) -> Any:
 
 
 async def campaign_state(request: Request, m: str, campaign: str) -> RecruitmentState:
-    state = await records.campaign_state(_store(request), ids.campaign_id(m, campaign))
+    """The campaign folded from the log (its stream and its applications' streams).
+
+    Folding a campaign with hundreds of applicants reads and decrypts every application,
+    so the folded state is kept per process and reused while no event of the campaign was
+    appended since (the newest global position of its streams, one indexed query) and for
+    at most ``FOLD_TTL`` seconds (personal data erased by ``forget`` shows within that)."""
+    wf = ids.campaign_id(m, campaign)
+    head = await _newest_position(request, wf, streams.applications_of(m, campaign))
+    if head is None:
+        raise core.NotFound("campaign not found")
+    cache: dict = request.app.state.__dict__.setdefault("web_folds", {})
+    now = time.monotonic()
+    hit = cache.get(wf)
+    if hit is not None and hit[0] == head and now - hit[1] < FOLD_TTL:
+        return hit[2]
+    state = await records.campaign_state(_store(request), wf)
     if state is None:
         raise core.NotFound("campaign not found")
+    if len(cache) >= FOLD_CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[wf] = (head, now, state)
     return state
+
+
+FOLD_TTL = 60.0
+FOLD_CACHE_SIZE = 256
+
+
+async def _newest_position(request: Request, stream: str, prefix: str) -> int | None:
+    """The newest global position among ``stream`` and the streams under ``prefix``."""
+    import sqlalchemy as sa
+
+    from eventstore.schema import events as E
+
+    stmt = sa.select(sa.func.max(E.c.position)).where(sa.or_(
+        E.c.stream_id == stream,
+        sa.and_(E.c.stream_id >= prefix, E.c.stream_id < prefix + "\uffff")))
+    async with request.app.state.idempotency.engine.connect() as conn:
+        return await conn.scalar(stmt)
 
 
 async def appointment_state(request: Request, m: str, appointment: str) -> Any:
