@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain import i18n
 from domain.campaign_guards import (
     OPEN_STAGES,
     active_application,
@@ -13,6 +14,7 @@ from domain.campaign_guards import (
     not_ended,
 )
 from domain.commands import (
+    CloseOutApplicants,
     ReceiveApplication,
     RecordInterview,
     RejectApplicant,
@@ -43,10 +45,15 @@ from domain.screening import (
     validate_rejection,
 )
 from domain.state import (
+    INACTIVE_APPLICATION,
+    TERMINAL_STAGES,
     ApplicationState,
     ApplicationStatus,
     RecruitmentState,
 )
+
+# an application in one of these needs nothing more (rejected, withdrawn, appointed)
+CLOSED_APPLICATION = INACTIVE_APPLICATION | {ApplicationStatus.appointed}
 
 
 def receive_application(
@@ -245,6 +252,35 @@ def reject_applicant(
             reason_code=command.reason_code,
             reason=command.reason,
         )
+    ]
+
+
+def close_out_applicants(
+    state: RecruitmentState, command: CloseOutApplicants, now: datetime, by: str
+) -> list[DomainEvent]:
+    """Every application still open after the campaign ended (appointed, closed, cancelled):
+    not selected, one ``ApplicantRejected`` each (issue 11 point 1) — a campaign never
+    ends with an application in a non-terminal stage."""
+    if state.stage not in TERMINAL_STAGES:
+        raise RuleViolation(
+            "STATE-STAGE",
+            f"close out the applicants once the campaign has ended, not in stage "
+            f"{state.stage.value}: reject them one by one until then",
+            None,
+            params={"stage": i18n.label("stage", state.stage)},
+        )
+    validate_rejection(command.reason)
+    return [
+        ApplicantRejected(
+            at=now,
+            by=by,
+            application_id=app.application_id,
+            applicant_id=app.applicant_id,
+            reason_code=command.reason_code,
+            reason=command.reason,
+        )
+        for app in state.applications.values()
+        if app.status not in CLOSED_APPLICATION
     ]
 
 

@@ -177,6 +177,16 @@ class RejectApplicant(Command):
     reason: str = ""
 
 
+class CloseOutApplicants(Command):
+    """Issue 11 point 1: once the campaign has appointed (or closed, or been cancelled),
+    every application still open is not selected — one ``ApplicantRejected`` each, with the
+    reason code and the notice text recorded per applicant (R-SCR-3)."""
+
+    kind: Literal["CloseOutApplicants"] = "CloseOutApplicants"
+    reason_code: RejectionReasonCode = RejectionReasonCode.another_candidate_selected
+    reason: str = "慎重に選考した結果、他の候補者を選定しました。今回は採用を見送らせていただきます。"
+
+
 # ============================================================== offer, pledges, appointment
 
 
@@ -331,7 +341,9 @@ class RecordDecision(Command):
     granted_yen: Yen = Field(ge=0)
 
 
-ClaimCommand = DraftClaim | ApproveClaim | RedraftClaim | RecordSubmission | RecordDecision
+ClaimCommand = (
+    DraftClaim | ApproveClaim | RedraftClaim | DraftClaimNow | RecordSubmission | RecordDecision
+)
 
 RecruitmentCommand = (
     DefineRole
@@ -351,6 +363,7 @@ RecruitmentCommand = (
     | RecordInterview
     | ShortlistApplicant
     | RejectApplicant
+    | CloseOutApplicants
     | ApproveOffer
     | MakeOffer
     | RecordOfferAccepted

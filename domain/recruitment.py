@@ -38,6 +38,7 @@ from domain.commands import (
     ApproveRole,
     CancelCampaign,
     CloseCampaign,
+    CloseOutApplicants,
     ClosePosting,
     Command,
     ConfirmReadinessItem,
@@ -99,6 +100,7 @@ DECIDERS: dict[type[Command], Decider] = {
     RecordInterview: applications.record_interview,
     ShortlistApplicant: applications.shortlist_applicant,
     RejectApplicant: applications.reject_applicant,
+    CloseOutApplicants: applications.close_out_applicants,
     # offer, pledges, appointment
     ApproveOffer: offers.approve_offer,
     MakeOffer: offers.make_offer,

@@ -73,6 +73,8 @@ CAMPAIGN_ACTIONS = [
     Action(c.Repost, "/repost", OFFICER, "再募集する"),
     Action(c.CloseCampaign, "/close", OFFICER, "採用なしで終了する"),
     Action(c.CancelCampaign, "/cancel", OFFICER, "募集を中止する"),
+    Action(c.CloseOutApplicants, "/close-out", OFFICER,
+           "任用後・終了後に残りの応募者をまとめて不採用にする (R-SCR-3)"),
     Action(c.ReceiveApplication, "/applications", OFFICER, "応募を受け付ける (R-SCR-4)"),
     Action(c.ConfirmReadinessItem, "/readiness", OFFICER, "受入準備を確認する (R-READY)"),
     Action(c.RecordCost, "/costs", OFFICER, "募集経費を記録する (R-SUB-4, R-SUB-6)"),

@@ -56,6 +56,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("POST", R + "/repost"): (OFFICER, "object"),
     ("POST", R + "/close"): (OFFICER, "object"),
     ("POST", R + "/cancel"): (OFFICER, "object"),
+    ("POST", R + "/close-out"): (OFFICER, "object"),
     ("POST", R + "/applications"): (OFFICER, "object"),
     ("POST", R + "/readiness"): (OFFICER, "object"),
     ("POST", R + "/costs"): (OFFICER, "object"),

@@ -92,9 +92,11 @@ def test_each_step_needs_its_role(cmd, role):
 def test_steps_out_of_order_are_refused_with_the_stage():
     collecting = claim.new_claim("074056", 2025)
     v = refusal(collecting, ApproveClaim(actor=APPROVER))
-    assert (v.code, v.message) == ("STATE-CLAIM-STAGE", "cannot approve a claim that is collecting")
+    assert v.code == "STATE-CLAIM-STAGE"
+    assert v.message.startswith("cannot approve a claim that is collecting: it waits for")
+    assert v.params["needs"].startswith("この申請は")  # issue 11 point 3: what it waits for
     v = refusal(drafted(), RecordSubmission(actor=OFFICER, submitted_on=date(2026, 4, 10)))
-    assert v.message == "cannot submit a claim that is drafted"
+    assert v.message.startswith("cannot submit a claim that is drafted: it waits for the approver")
     approved = step(drafted(), ApproveClaim(actor=APPROVER))
     assert refusal(approved, DraftClaim(actor=SYSTEM, assessment=ASSESSMENT)).code == "STATE-CLAIM-STAGE"
     assert refusal(approved, DraftClaim(actor=OFFICER, assessment=ASSESSMENT)).code == "STATE-CLAIM-STAGE"

@@ -732,3 +732,36 @@ def test_applicants_act_only_on_their_own_application():
     refused(c, ScreenDocuments(actor=me, application_id="a1"), "AUTH-ROLE")
     (w,) = c.do(WithdrawApplication(actor=me, application_id="a1", reason="都合により"))
     assert w.type == "ApplicationWithdrawn"
+
+
+# ---------------------------------------------------------------- issue 11 point 1
+
+
+def test_R_SCR_3_after_appoint_every_remaining_applicant_is_closed_out_in_one_command():
+    """The runner-up stayed 'shortlisted' forever: RejectApplicant answered
+    STATE-CAMPAIGN-ENDED after Appoint and nothing else could close it."""
+    from domain.commands import CloseOutApplicants
+    from domain.events import ApplicantRejected
+    from domain.screening import RejectionReasonCode
+    from domain.state import ApplicationStatus
+
+    c = Campaign().posted()
+    c.with_application("a1").with_application("a2").with_application("a3")
+    c.closed_posting()
+    c.shortlisted("a2")
+    refused(c, CloseOutApplicants(actor=OFFICER), "STATE-STAGE")  # not before the end
+    c.shortlisted("a1")
+    c.appointed("a1")
+    refused(c, RejectApplicant(actor=OFFICER, application_id="a2",
+                               reason_code=RejectionReasonCode.another_candidate_selected,
+                               reason="他の候補者を選定"), "STATE-CAMPAIGN-ENDED")
+    events = c.do(CloseOutApplicants(actor=OFFICER))
+    assert [(type(e), e.application_id, e.reason_code) for e in events] == [
+        (ApplicantRejected, "a2", RejectionReasonCode.another_candidate_selected),
+        (ApplicantRejected, "a3", RejectionReasonCode.another_candidate_selected),
+    ]
+    assert all(e.reason for e in events)  # the notice, per applicant
+    statuses = {a: s.status for a, s in c.state.applications.items()}
+    assert statuses == {"a1": ApplicationStatus.appointed, "a2": ApplicationStatus.rejected,
+                        "a3": ApplicationStatus.rejected}
+    assert c.do(CloseOutApplicants(actor=OFFICER)) == []  # nothing left open
