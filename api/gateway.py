@@ -9,7 +9,8 @@ themselves: they get a :class:`Gateway` through ``api.deps.GatewayDep`` and call
   workflow's validator comes back as the domain's ``RuleViolation`` (-> 409 with the rule
   code);
 - :meth:`Gateway.query` — a typed query (``RecruitmentWorkflow.status``);
-- :meth:`Gateway.start_campaign` — a new campaign's workflow on ``settings.task_queue``;
+- :meth:`Gateway.start_campaign` — a new campaign's workflow on ``settings.task_queue``,
+  with its first command (update-with-start);
 - :meth:`Gateway.list` — Temporal's visibility listing.
 
 Temporal's errors become ``ApiError``: NOT_FOUND -> 404 (409 ``STATE-WORKFLOW-CLOSED``
@@ -36,7 +37,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from api.errors import ApiError
 from workflows import client as wf_client
-from workflows.models import CampaignInput, CampaignView
+from workflows.models import CampaignInput, CampaignReply
 
 T = TypeVar("T")
 
@@ -114,26 +115,24 @@ class Gateway:
         except RPCError as exc:
             raise rpc_error(exc) from None
 
-    async def start_campaign(self, inp: CampaignInput, store: Any) -> CampaignView:
-        """Start a campaign's workflow on ``task_queue`` and answer its status once the
-        event store holds its first event (RoleDefined; after 10 s answer anyway);
-        409 ``STATE-CAMPAIGN-EXISTS`` for a campaign id in use."""
-        from workflows.recruitment import RecruitmentWorkflow
-
+    async def start_campaign(self, inp: CampaignInput) -> CampaignReply:
+        """Start a campaign's workflow on ``task_queue`` with its first command
+        (update-with-start): the workflow decides ``DefineRole`` and answers what it wrote
+        and its status, or the rule that refused it (409). 409 ``STATE-CAMPAIGN-EXISTS``
+        for a campaign id in use."""
         define = inp.define
         try:
-            handle = await wf_client.start_campaign(self.client, inp, task_queue=self.task_queue)
+            # not retried: a start that went through would then look like a duplicate
+            return await wf_client.define_campaign(self.client, inp, self.task_queue)
         except WorkflowAlreadyStartedError:
             raise ApiError(409, "STATE-CAMPAIGN-EXISTS",
                            f"campaign {define.campaign_id} already exists", "campaign_id") from None
+        except WorkflowUpdateFailedError as exc:
+            raise update_failed(exc) from None
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise ApiError(503, "temporal_timeout", "the workflow did not answer in time") from None
         except RPCError as exc:
             raise rpc_error(exc) from None
-        loop = asyncio.get_running_loop()
-        deadline, delay = loop.time() + 10.0, 0.02
-        while await store.stream_version(handle.id) < 1 and loop.time() < deadline:
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.5)
-        return await self.query(handle.id, RecruitmentWorkflow.status)
 
     async def list(self, query: str, limit: int) -> list[WorkflowExecution]:
         """Visibility listing (the newest run of each process: continued-as-new runs skipped)."""

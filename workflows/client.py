@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from temporalio.client import Client, WorkflowHandle
-from temporalio.common import TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
+from temporalio.common import (
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import ApplicationError
 
 from domain.errors import RuleViolation
@@ -11,7 +15,7 @@ from ninyo.settings import Settings
 from workflows import ids
 from workflows.common import search_attribute_pairs
 from workflows.converter import data_converter
-from workflows.models import CampaignInput, CampaignView
+from workflows.models import CampaignInput, CampaignReply, CampaignView
 
 
 async def connect(settings: Settings) -> Client:
@@ -25,7 +29,8 @@ async def connect(settings: Settings) -> Client:
 async def start_campaign(
     client: Client, inp: CampaignInput, task_queue: str
 ) -> WorkflowHandle:
-    """Start a campaign's workflow (id ``recruitment:{code}:{campaign}``); the search
+    """Start a campaign's workflow (id ``recruitment:{code}:{campaign}``) without waiting
+    for its first command (tests, bench; the API uses :func:`define_campaign`); the search
     attributes are set at start so the campaign is listable at once."""
     define = inp.define
     code = define.municipality.code or ""
@@ -42,6 +47,29 @@ async def start_campaign(
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         result_type=CampaignView,
     )
+
+
+async def define_campaign(client: Client, inp: CampaignInput, task_queue: str) -> CampaignReply:
+    """Start a campaign's workflow and get its first command's answer in one call
+    (update-with-start of the update ``started``): what ``DefineRole`` wrote and the status
+    after it. A refused role definition raises ``WorkflowUpdateFailedError`` (the rule code:
+    :func:`rule_violation`) and leaves only a failed run, which neither lists nor blocks a
+    corrected definition under the same id; a campaign id in use raises
+    ``WorkflowAlreadyStartedError``. The workflow sets its search attributes once RoleDefined
+    is written."""
+    from workflows.recruitment import RecruitmentWorkflow
+
+    define = inp.define
+    start = WithStartWorkflowOperation(
+        RecruitmentWorkflow.run,
+        inp,
+        id=ids.campaign_id(define.municipality.code or "", define.campaign_id),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    )
+    return await client.execute_update_with_start_workflow(
+        RecruitmentWorkflow.started, start_workflow_operation=start)
 
 
 def rule_violation(err: BaseException) -> RuleViolation | None:

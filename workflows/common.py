@@ -19,6 +19,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
+    from activities.event_store import EventStoreActivities
     from activities.models import (
         Appended,
         AppendEvents,
@@ -26,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         EventToAppend,
         Notification,
     )
+    from activities.notifications import NotificationActivities
     from domain.commands import Actor
     from domain.errors import RuleViolation
     from domain.events import DomainEvent, event_payload
@@ -272,13 +274,13 @@ class EventWriter:
             # a local activity: the append runs in this workflow task (one workflow task
             # per command instead of two plus an activity task); at-least-once is safe,
             # the store turns a re-append of the same event ids into a no-op
-            res = await workflow.execute_local_activity(
-                "append_events", req, result_type=Appended,
+            res = await workflow.execute_local_activity_method(
+                EventStoreActivities.append_events, req,
                 start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
             )
         else:  # histories recorded before the patch scheduled a regular activity
-            res = await workflow.execute_activity(
-                "append_events", req, result_type=Appended,
+            res = await workflow.execute_activity_method(
+                EventStoreActivities.append_events, req,
                 start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
             )
         self.versions[stream_id] = res.version
@@ -297,8 +299,9 @@ async def notify(
         notification_id=workflow.uuid4(), to=to, subject=subject, body=body, kind=kind,
         municipality=municipality, workflow_id=workflow.info().workflow_id,
     )
-    await workflow.execute_activity(
-        "notify", n, start_to_close_timeout=NOTIFY_TIMEOUT, retry_policy=NOTIFY_RETRY,
+    await workflow.execute_activity_method(
+        NotificationActivities.notify, n,
+        start_to_close_timeout=NOTIFY_TIMEOUT, retry_policy=NOTIFY_RETRY,
     )
 
 

@@ -35,7 +35,8 @@ from temporalio.workflow import ParentClosePolicy
 # Deterministic code (the domain, the messages, workflows.common) is passed through the
 # sandbox: imported once per worker, not again for every workflow run.
 with workflow.unsafe.imports_passed_through():
-    from activities.models import RenderedDocument, RenderPostingInput
+    from activities.documents import DocumentActivities
+    from activities.models import RenderPostingInput
     from domain import i18n
     from domain.admission import admit
     from domain.commands import (
@@ -73,6 +74,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.streams import kind_of as stream_kind
     from workflows import ids
+    from workflows.appointment import AppointmentWorkflow
     from workflows.common import (
         STORE_RETRY,
         STORE_TIMEOUT,
@@ -95,6 +97,10 @@ with workflow.unsafe.imports_passed_through():
         CarriedCampaign,
         CommandResult,
     )
+
+# A campaign started with update-with-start writes RoleDefined before it sets its search
+# attributes (earlier histories set them first).
+DEFINE_FIRST_PATCH = "define-before-search-attributes"
 
 PERSONAL_APPLICATION_FIELDS = ("name", "contact", "career_history", "profile", "conflict_of_interest")
 
@@ -129,6 +135,8 @@ class RecruitmentWorkflow:
         self._broken: BaseException | None = None
         self._sa_stage = self._state.stage.value
         self._open_until: datetime | None = carried.open_until if carried else None
+        self._first: CommandResult | None = None  # what DefineRole wrote (update ``started``)
+        self._refused: ApplicationError | None = None  # DefineRole's refusal, if it was
 
     # ------------------------------------------------------------------ run
 
@@ -136,20 +144,23 @@ class RecruitmentWorkflow:
     async def run(self, inp: CampaignInput) -> CampaignView:
         define = inp.define
         assert isinstance(define, DefineRole)
-        upsert_search_attributes(
-            municipality=self._code,
-            prefecture=define.municipality.prefecture,
-            persona=define.role.persona.value,
-            fiscal_year=fiscal_year_of(japan_date(workflow.now())),
-            stage=self._state.stage.value,
-        )
+        if inp.carried is not None or not workflow.patched(DEFINE_FIRST_PATCH):
+            self._publish_search_attributes(define)
         if inp.carried is None:
             async with self._lock:
                 try:
-                    await self._execute(define)
-                except ApplicationError:
+                    events = await self._execute(define)
+                except ApplicationError as err:
                     workflow.logger.warning("campaign %s: role definition refused", self._campaign)
+                    # the update ``started`` (update-with-start) answers the refusal first
+                    self._refused = err
+                    await workflow.wait_condition(workflow.all_handlers_finished)
                     raise
+            self._first = self._result(events)
+            if workflow.patched(DEFINE_FIRST_PATCH):
+                # started with update-with-start, the campaign is listable once it exists:
+                # a refused role definition leaves no listed campaign behind
+                self._publish_search_attributes(define)
         self._ready = True
         await self._timers.run(self._due, self._should_stop, self._lock)
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -165,6 +176,15 @@ class RecruitmentWorkflow:
             )
             workflow.continue_as_new(self._carry(inp))
         return self.status()
+
+    def _publish_search_attributes(self, define: DefineRole) -> None:
+        upsert_search_attributes(
+            municipality=self._code,
+            prefecture=define.municipality.prefecture,
+            persona=define.role.persona.value,
+            fiscal_year=fiscal_year_of(japan_date(workflow.now())),
+            stage=self._state.stage.value,
+        )
 
     def _should_stop(self) -> bool:
         if self._broken is not None:
@@ -217,6 +237,9 @@ class RecruitmentWorkflow:
         if write is not None:
             await write
             await self._after_commit(events)
+        return self._result(events)
+
+    def _result(self, events: list[DomainEvent]) -> CommandResult:
         return CommandResult(
             events=[e.type for e in events],  # type: ignore[attr-defined]
             stage=self._state.stage.value,
@@ -244,6 +267,18 @@ class RecruitmentWorkflow:
     @command_view.validator
     def _validate_command_view(self, cmd: CampaignCommand) -> None:
         self._validate_command(cmd)
+
+    @workflow.update(name="started")
+    async def started(self) -> CampaignReply:
+        """The first command's answer: what ``DefineRole`` (the workflow's input) wrote and
+        the status after it — or its refusal (the rule code). Sent with the start
+        (update-with-start), so the API answers a new campaign without deciding anything
+        itself and without polling the store."""
+        await workflow.wait_condition(lambda: self._ready or self._refused is not None)
+        if self._refused is not None:
+            raise self._refused
+        assert self._first is not None, "a carried-over campaign has no first command here"
+        return CampaignReply(accepted=self._first, status=self.status())
 
     def _decide(self, cmd: Command) -> list[DomainEvent]:
         try:
@@ -350,7 +385,7 @@ class RecruitmentWorkflow:
     async def _start_appointment(self, e: Appointed) -> None:
         wf_id = ids.appointment_id(self._code, e.appointment_id)
         await workflow.start_child_workflow(
-            "AppointmentWorkflow",
+            AppointmentWorkflow.run,
             AppointmentInput(
                 appointed=e,
                 campaign_workflow_id=workflow.info().workflow_id,
@@ -366,10 +401,9 @@ class RecruitmentWorkflow:
     async def _send_posting(self, e: PostingPublished | Reposted) -> None:
         """The posting in the standard recruitment format (標準募集様式) to the HR officer,
         ready to publish on the chosen channels (R-POST-2/3)."""
-        doc = await workflow.execute_activity(
-            "render_posting",
+        doc = await workflow.execute_activity_method(
+            DocumentActivities.render_posting,
             RenderPostingInput(role=e.posting.role, details=e.posting.details),
-            result_type=RenderedDocument,
             start_to_close_timeout=STORE_TIMEOUT,
             retry_policy=STORE_RETRY,
         )

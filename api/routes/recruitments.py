@@ -141,21 +141,16 @@ async def start_campaign(
     body: DefineRoleRequest,
     principal: Annotated[Principal, allow(*OFFICER, action="DefineRole")],
     gateway: GatewayDep,
-    store: StoreDep,
 ) -> CampaignView:
-    from datetime import UTC, datetime
-
-    from domain.recruitment import decide
-    from domain.state import RecruitmentState
-
     code = body.municipality.code
     if code is None:
         raise ApiError(422, "invalid_input", "municipality.code: required to start a campaign",
                        "municipality.code")
     principal.require_municipality(code, "municipality")
     cmd = build_command(c.DefineRole, principal, body.model_dump(exclude={"contacts"}))
-    decide(RecruitmentState(), cmd, datetime.now(UTC))  # refused before starting (-> 409)
-    return await gateway.start_campaign(CampaignInput(define=cmd, contacts=body.contacts), store)
+    # the workflow decides DefineRole (a refusal -> 409) and answers once RoleDefined is written
+    reply = await gateway.start_campaign(CampaignInput(define=cmd, contacts=body.contacts))
+    return reply.status
 
 
 # ---------------------------------------------------------------- reads
@@ -168,8 +163,11 @@ async def campaign_status(
     _: Annotated[Principal, allow(*READERS, action="read a campaign", what="campaign")],
     gateway: GatewayDep,
 ) -> CampaignView:
-    return await gateway.query(ids.campaign_id(municipality, campaign_id),
+    view = await gateway.query(ids.campaign_id(municipality, campaign_id),
                                RecruitmentWorkflow.status)
+    if view.version == 0:  # its role definition was refused (or is not written yet)
+        raise ApiError(404, "not_found", "campaign not found")
+    return view
 
 
 @router.get("/recruitments/{municipality}/{campaign_id}/applications/{application_id}",

@@ -4,6 +4,9 @@ With ``NINYO_TASK_QUEUE`` set, the worker polls that queue (``ninyo.bootstrap.wo
 ``worker.py`` builds it) — and the API must start campaigns on it too. It used to start
 them on a constant ``"ninyo"`` queue, where no worker polled: every new campaign waited
 forever. A dev server of its own, so no other test's worker polls ``"ninyo"`` here.
+
+``NINYO_RECORD_HISTORIES=1`` records the campaign's history (started by update-with-start)
+as tests/workflows/histories/recruitment-started-by-update.json.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from ninyo.settings import Settings
 from tests.api.conftest import OWN, _serve
 from tests.api.flow import Flow
 from tests.temporal_env import dev_server_env
+from tests.workflows.histories_util import record
 
 
 async def test_a_campaign_runs_end_to_end_on_a_non_default_task_queue(
@@ -44,5 +48,8 @@ async def test_a_campaign_runs_end_to_end_on_a_non_default_task_queue(
                     assert campaign.json()["stage"] == "appointed"
                     described = await env.client.get_workflow_handle(f.stream).describe()
                     assert described.task_queue == queue
+                    # the campaign was started by update-with-start (``started``): its
+                    # history is the replay test's for that code path
+                    await record(env.client, f.stream, "recruitment-started-by-update")
     finally:
         await notifier.close()
