@@ -250,15 +250,3 @@ class Recorder(ABC):
                 with contextlib.suppress(asyncio.CancelledError):
                     await pending
 
-
-def recorder_for(engine: AsyncEngine) -> Recorder:
-    """The recorder of ``engine``'s database."""
-    if engine.dialect.name == "postgresql":
-        from eventstore.postgres import PostgresRecorder
-
-        return PostgresRecorder(engine)
-    if engine.dialect.name == "sqlite":
-        from eventstore.sqlite import SqliteRecorder
-
-        return SqliteRecorder(engine)
-    raise ValueError(f"no event store recorder for {engine.dialect.name!r}")

@@ -68,12 +68,26 @@ from eventstore.model import (
     VerifyResult,
 )
 from eventstore.personal import PersonalData
-from eventstore.recorder import COLUMNS, Recorder, recorder_for
+from eventstore.recorder import COLUMNS, Recorder
 from eventstore.schema import events as E
 from eventstore.schema import person_keys as K
 
 _LOCKED_ATTEMPTS = 5
 _CACHE_SIZE = 50_000  # stream versions remembered
+
+
+def recorder_for(engine: AsyncEngine) -> Recorder:
+    """The recorder of ``engine``'s database (chosen here, in the front: the recorder
+    interface does not know its implementations)."""
+    if engine.dialect.name == "postgresql":
+        from eventstore.postgres import PostgresRecorder
+
+        return PostgresRecorder(engine)
+    if engine.dialect.name == "sqlite":
+        from eventstore.sqlite import SqliteRecorder
+
+        return SqliteRecorder(engine)
+    raise ValueError(f"no event store recorder for {engine.dialect.name!r}")
 
 
 class EventStore:
