@@ -42,6 +42,7 @@ from domain.events import (
     OfferLapsed,
     OfferLapseReason,
     OfferMade,
+    OfferTerms,
     PledgeExpired,
     PledgeRequested,
     PledgeSigned,
@@ -53,6 +54,16 @@ from domain.state import (
     RecruitmentState,
     Stage,
 )
+
+
+def default_offer_terms(state: RecruitmentState, advises_on_procurement: bool) -> OfferTerms:
+    """The offer's terms as the role (and the published posting's role) states them:
+    form, term, duties, initiatives, pay (issue 11 point 5)."""
+    role = state.posting.role if state.posting is not None else state.role
+    assert role is not None
+    return OfferTerms(form=role.form, term=role.term, duties=role.duties,
+                      initiatives=role.initiatives, pay=role.pay,
+                      advises_on_procurement=advises_on_procurement)
 
 
 def approve_offer(
@@ -74,8 +85,9 @@ def approve_offer(
             "application_id",
         )
     assert state.municipality is not None
+    terms = command.terms or default_offer_terms(state, command.advises_on_procurement)
     warnings = appointment_rules.check_offer_terms(
-        command.terms,
+        terms,
         municipality=state.municipality,
         appointee_for_profit=command.appointee_for_profit,
         appointee_employer=command.appointee_employer,
@@ -86,7 +98,7 @@ def approve_offer(
             by=by,
             application_id=app.application_id,
             applicant_id=app.applicant_id,
-            terms=command.terms,
+            terms=terms,
             appointee_for_profit=command.appointee_for_profit,
             appointee_employer=command.appointee_employer,
             warnings=tuple(warnings),

@@ -195,9 +195,13 @@ class ApproveOffer(Command):
 
     kind: Literal["ApproveOffer"] = "ApproveOffer"
     application_id: str
-    terms: OfferTerms
+    # None (issue 11 point 5): the role's and posting's form, term, duties, initiatives and
+    # pay — not typed a third time; ``advises_on_procurement`` then says the one thing the
+    # role does not
+    terms: OfferTerms | None = None
     appointee_for_profit: bool  # works / long worked for a for-profit company
     appointee_employer: str | None = None
+    advises_on_procurement: bool = False
 
 
 class MakeOffer(Command):

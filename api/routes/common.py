@@ -27,6 +27,9 @@ APPROVER = (Role.approver,)  # approver-only (domain: AUTH-ROLE for anyone else)
 HR_ONLY = (Role.hr_officer,)  # claim steps the claim workflow reserves to HR officers
 READERS = (Role.hr_officer, Role.approver, Role.auditor)
 PERSONAL_READERS = (Role.hr_officer, Role.auditor)  # R-SCR-3
+# issue 11 point 5: the approver decides the offer on the application and its interview
+# records, so approvers read applications of their municipality too (auditors as before)
+APPLICATION_READERS = (Role.hr_officer, Role.approver, Role.auditor)
 
 Code = Annotated[str, Path(pattern=r"^\d{6}$", description="municipality code (6 digits)")]
 Ident = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]

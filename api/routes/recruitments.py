@@ -29,9 +29,9 @@ from api.errors import ApiError
 from api.gateway import Gateway
 from api.routes import listing
 from api.routes.common import (
+    APPLICATION_READERS,
     APPROVER,
     OFFICER,
-    PERSONAL_READERS,
     READERS,
     Action,
     Code,
@@ -172,10 +172,10 @@ async def campaign_status(
 
 @router.get("/recruitments/{municipality}/{campaign_id}/applications/{application_id}",
             responses=LIVE_READ_ERRORS, tags=["applications"],
-            summary="応募の状況 (個人情報: 人事担当・監査のみ, R-SCR-3)")
+            summary="応募の状況と面接記録 (個人情報: 人事担当・承認者・監査, R-SCR-3)")
 async def application_status(
     municipality: Code, campaign_id: Ident, application_id: Ident,
-    _: Annotated[Principal, allow(*PERSONAL_READERS, action="read an application",
+    _: Annotated[Principal, allow(*APPLICATION_READERS, action="read an application",
                                   what="campaign")],
     gateway: GatewayDep,
 ) -> dict[str, Any]:

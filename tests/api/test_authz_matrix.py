@@ -60,7 +60,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("POST", R + "/applications"): (OFFICER, "object"),
     ("POST", R + "/readiness"): (OFFICER, "object"),
     ("POST", R + "/costs"): (OFFICER, "object"),
-    ("GET", A): (PERSONAL, "object"),
+    ("GET", A): (READ, "object"),  # issue 11 point 5: approvers read applications too
     ("POST", A + "/withdraw"): (OFFICER, "object"),
     ("POST", A + "/screening"): (OFFICER, "object"),
     ("POST", A + "/interviews"): (OFFICER, "object"),

@@ -188,13 +188,16 @@ async def test_the_posting_document_is_the_standard_format(temporal_api, tokens)
     assert "<th>応募締切</th>" in page.text  # the standard format, as a table
 
 
-async def test_applications_personal_data_is_for_officers_and_auditors(temporal_api, tokens):
+async def test_applications_are_read_by_officers_approvers_and_auditors(temporal_api, tokens):
+    """Issue 11 point 5: the approver approving an offer reads the application (was 403)."""
     f = await Flow(temporal_api.http, tokens).with_application("a7")
     url = f.base + "/applications/a7"
     officer = await temporal_api.http.get(url, headers=tokens("hr_officer"))
     assert officer.status_code == 200 and officer.json()["name"] == "山田 太郎"
     assert (await temporal_api.http.get(url, headers=tokens("auditor"))).status_code == 200
-    assert (await temporal_api.http.get(url, headers=tokens("approver"))).status_code == 403
+    approver = await temporal_api.http.get(url, headers=tokens("approver"))
+    assert approver.status_code == 200 and "interviews" in approver.json()
+    assert (await temporal_api.http.get(url, headers=tokens("admin"))).status_code == 403
     missing = await temporal_api.http.get(f.base + "/applications/zz", headers=tokens("hr_officer"))
     assert missing.status_code == 404
 

@@ -765,3 +765,16 @@ def test_R_SCR_3_after_appoint_every_remaining_applicant_is_closed_out_in_one_co
     assert statuses == {"a1": ApplicationStatus.appointed, "a2": ApplicationStatus.rejected,
                         "a3": ApplicationStatus.rejected}
     assert c.do(CloseOutApplicants(actor=OFFICER)) == []  # nothing left open
+
+
+def test_offer_terms_default_from_the_role_and_posting():
+    """Issue 11 point 5: the terms were typed a third time (role, posting, offer)."""
+    from domain.commands import ApproveOffer
+
+    c = Campaign().posted().with_application("a1").closed_posting().shortlisted("a1")
+    (e,) = c.do(ApproveOffer(actor=APPROVER, application_id="a1", appointee_for_profit=False,
+                             advises_on_procurement=True))
+    role = c.state.posting.role
+    assert (e.terms.form, e.terms.term, e.terms.pay) == (role.form, role.term, role.pay)
+    assert e.terms.duties == role.duties and e.terms.initiatives == role.initiatives
+    assert e.terms.advises_on_procurement is True
