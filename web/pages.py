@@ -65,21 +65,34 @@ async def campaign_state(request: Request, m: str, campaign: str) -> Recruitment
     appended since (the newest global position of its streams, one indexed query) and for
     at most ``FOLD_TTL`` seconds (personal data erased by ``forget`` shows within that)."""
     wf = ids.campaign_id(m, campaign)
-    head = await _newest_position(request, wf, streams.applications_of(m, campaign))
+
+    async def fold() -> RecruitmentState:
+        state = await records.campaign_state(_store(request), wf)
+        if state is None:
+            raise core.NotFound("campaign not found")
+        return state
+
+    return await _while_unchanged(request, "web_folds", wf,
+                                  streams.applications_of(m, campaign), fold)
+
+
+async def _while_unchanged(request: Request, cache_name: str, stream: str, prefix: str,
+                           build: Any) -> Any:
+    """``await build()``, reused while no event was appended to ``stream`` or the streams
+    under ``prefix`` (their newest position) and for at most ``FOLD_TTL`` seconds."""
+    head = await _newest_position(request, stream, prefix)
     if head is None:
-        raise core.NotFound("campaign not found")
-    cache: dict = request.app.state.__dict__.setdefault("web_folds", {})
+        raise core.NotFound("stream not found")
+    cache: dict = request.app.state.__dict__.setdefault(cache_name, {})
     now = time.monotonic()
-    hit = cache.get(wf)
+    hit = cache.get(stream)
     if hit is not None and hit[0] == head and now - hit[1] < FOLD_TTL:
         return hit[2]
-    state = await records.campaign_state(_store(request), wf)
-    if state is None:
-        raise core.NotFound("campaign not found")
+    value = await build()
     if len(cache) >= FOLD_CACHE_SIZE:
         cache.pop(next(iter(cache)))
-    cache[wf] = (head, now, state)
-    return state
+    cache[stream] = (head, now, value)
+    return value
 
 
 FOLD_TTL = 60.0
@@ -497,11 +510,15 @@ async def applicant_page(page: Viewer, m: str, campaign: str, app_id: str,
     soon = datetime.now(UTC).astimezone(forms.JST) + timedelta(days=3)
     all_signed = app.pledges is not None and \
         {p.item for p in app.pledges.required} <= set(app.pledges.signed)
+    recorded = await _store(page.request).read_stream(
+        streams.application(m, campaign, app_id))
+    records_ = [e.data for e in recorded if e.type == "InterviewRecorded"]
     bid = _bid_check(app, bidder.strip(), rule_set, published, advised == "on",
                      wrote_spec == "on") \
         if bidder.strip() and app.conflict_of_interest else None
     return page.render(
         "applicant.html", m=m, campaign=campaign, s=s, app=app, done=done, c=c, bid=bid,
+        interview_records=records_,
         bid_form={"bidder": bidder, "rule_set": rule_set, "published": published,
                   "advised": advised == "on", "wrote_spec": wrote_spec == "on"},
         default_interview=soon.strftime("%Y-%m-%dT10:00"),
@@ -750,19 +767,14 @@ async def audit_index(page: Viewer) -> HTMLResponse:
 
 
 @router.get("/audit/timeline", response_class=HTMLResponse)
-async def audit_timeline(page: Viewer, stream: str, at: str = "", at2: str = "") -> HTMLResponse:
+async def audit_timeline(page: Viewer, stream: str, at: str = "", at2: str = "",
+                         start: int = 0) -> HTMLResponse:
     m = _stream_of(page, stream)
     kind = stream.split(":", 1)[0]
     store = _store(page.request)
-    if kind == "recruitment":
-        recorded = await records.campaign_events(store, stream)
-    else:
-        recorded = await store.read_stream(stream)
-    if not recorded:
-        raise core.NotFound("stream not found")
-    entries = [audit_views.history_entry(e) for e in recorded]
-    for e in entries:
-        e["summary"] = _summary(e)
+    entries = await _timeline(page.request, stream, kind)
+    start = max(0, min(start, max(len(entries) - 1, 0)))
+    shown = entries[start:start + TIMELINE_PAGE]
     as_of = diff = None
     if at:
         as_of = await _as_of(store, stream, at)
@@ -770,8 +782,32 @@ async def audit_timeline(page: Viewer, stream: str, at: str = "", at2: str = "")
             later = await _as_of(store, stream, at2)
             diff = _diff(as_of["facts"], later["facts"])
             as_of["later"] = later
-    return page.render("audit_timeline.html", stream=stream, m=m, kind=kind, entries=entries,
+    return page.render("audit_timeline.html", stream=stream, m=m, kind=kind, entries=shown,
+                       total=len(entries), start=start, page_size=TIMELINE_PAGE,
                        at=at, at2=at2, as_of=as_of, diff=diff)
+
+
+TIMELINE_PAGE = 200
+
+
+async def _timeline(request: Request, stream: str, kind: str) -> list[dict]:
+    """Every event of a campaign (with its applications) or an appointment, as timeline
+    entries; reused while the streams did not change (like :func:`campaign_state`)."""
+    prefix = streams.applications_of(*stream.split(":")[1:3]) if kind == "recruitment" \
+        else stream + ":"
+
+    async def build() -> list[dict]:
+        store = _store(request)
+        if kind == "recruitment":
+            recorded = await records.campaign_events(store, stream)
+        else:
+            recorded = await store.read_stream(stream)
+        entries = [audit_views.history_entry(e) for e in recorded]
+        for e in entries:
+            e["summary"] = _summary(e)
+        return entries
+
+    return await _while_unchanged(request, "web_timelines", stream, prefix, build)
 
 
 async def _as_of(store: Any, stream: str, at: str) -> dict[str, Any]:

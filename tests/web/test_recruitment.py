@@ -136,6 +136,7 @@ async def test_a_whole_recruitment_through_the_screens(site, browser):
     await expect(approver.locator("h1")).to_contain_text(APPLICANTS[0])
     await expect(approver.get_by_role("heading", name="書類選考（要件ごと）")).to_be_visible()
     await expect(approver.get_by_text("記録済み")).to_be_visible()
+    await expect(approver.get_by_role("cell", name="PMO責任者")).to_be_visible()  # the record
     await tour.check(approver, "06_offer_approval")
     await _post(approver, "内定を承認する")
     await expect(approver.get_by_role("status")).to_contain_text("内定の承認")
