@@ -35,6 +35,9 @@ async def main() -> None:
             "worker started", task_queue=settings.task_queue, temporal=settings.temporal_address,
             namespace=settings.temporal_namespace, notifier=notifier.channel,
         )
+        from ninyo import telemetry
+
+        telemetry.start_metrics_server()  # NINYO_METRICS_PORT: store, reminders
         run = asyncio.create_task(worker.run())
         mail = _start_mail(settings, notifier, rt.store, stop)
         try:

@@ -30,7 +30,11 @@ class EventStoreActivities:
     @activity.defn(name="append_events")
     async def append_events(self, req: AppendEvents) -> Appended:
         from eventstore import ConcurrencyError, NewEvent
+        from ninyo import telemetry
 
+        m = req.metadata
+        telemetry.annotate(actor=m.actor, role=m.role, municipality=m.municipality,
+                           workflow_id=m.workflow_id)
         events = [
             NewEvent(
                 type=e.type,

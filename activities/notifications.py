@@ -147,6 +147,13 @@ class NotificationActivities:
 
     @activity.defn(name="notify")
     async def notify(self, n: Notification) -> Delivered:
-        await self._notifier.send(n)
+        from ninyo import telemetry
+
+        try:
+            await self._notifier.send(n)
+        except Exception:
+            telemetry.notification_outcome(n.kind, ok=False)
+            raise
+        telemetry.notification_outcome(n.kind, ok=True)
         activity.logger.info("notification %s (%s) delivered", n.notification_id, n.kind)
         return Delivered(notification_id=n.notification_id, channel=self._notifier.channel)

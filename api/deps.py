@@ -19,6 +19,7 @@ from api.auth import AuthError, Principal, Role, decode_token
 from api.errors import ApiError
 from api.gateway import Gateway
 from eventstore import EventStore
+from ninyo import telemetry
 from ninyo.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="JWT (HS256) from `ninyo token create`")
@@ -55,7 +56,10 @@ def get_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthError("missing bearer token")
-    return decode_token(request.app.state.settings, credentials.credentials)
+    principal = decode_token(request.app.state.settings, credentials.credentials)
+    telemetry.annotate(on=telemetry.request_span(request), actor=principal.sub,
+                       role=principal.role.value)
+    return principal
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -18,6 +18,8 @@ from fastapi import FastAPI
 import web
 from api import errors
 from api.idempotency import IdempotencyMiddleware, IdempotencyStore
+from api.observability import ObservabilityMiddleware
+from api.observability import router as observability_router
 from api.routes import (
     appointments,
     assessments,
@@ -28,7 +30,7 @@ from api.routes import (
     notifications,
     recruitments,
 )
-from ninyo import bootstrap
+from ninyo import bootstrap, telemetry
 from ninyo.logging import get_logger
 from ninyo.settings import Settings, get_settings
 from web import public as public_page
@@ -52,6 +54,7 @@ def create_app(
         bootstrap.setup_logging(settings)
         owned_store = store is None
         app.state.store = await bootstrap.open_store(settings) if owned_store else store
+        telemetry.instrument_store(app.state.store)
         if client is None and connect_temporal:
             app.state.client = await bootstrap.try_connect_temporal(settings)
         else:
@@ -84,7 +87,9 @@ def create_app(
     errors.install(app)
     _install_view_errors(app)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(ObservabilityMiddleware)  # outermost: counts every answer
     app.include_router(health.router)
+    app.include_router(observability_router)
     app.include_router(assessments.router)
     app.include_router(audit.router)
     app.include_router(recruitments.router)

@@ -48,7 +48,11 @@ def settings(**overrides: Any) -> Settings:
 
 
 def setup_logging(s: Settings) -> None:
+    """Logging, and traces when ``NINYO_OTLP_ENDPOINT`` is set (``ninyo.telemetry``)."""
+    from ninyo import telemetry
+
     configure_logging(s.log_level, s.log_json)
+    telemetry.setup_tracing()
 
 
 def store_kwargs() -> dict[str, Any]:
@@ -61,8 +65,10 @@ def store_kwargs() -> dict[str, Any]:
 async def open_store(s: Settings, *, migrate: bool = False) -> EventStore:
     """The event store configured by ``s`` (URL and keys)."""
     import eventstore
+    from ninyo import telemetry
 
-    return await eventstore.from_settings(s, migrate=migrate, **store_kwargs())
+    store = await eventstore.from_settings(s, migrate=migrate, **store_kwargs())
+    return telemetry.instrument_store(store)  # appends and verify runs counted
 
 
 async def connect_temporal(s: Settings, *, wait: float = 0.0) -> Client:

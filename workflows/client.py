@@ -11,6 +11,7 @@ from temporalio.common import (
 from temporalio.exceptions import ApplicationError
 
 from domain.errors import RuleViolation
+from ninyo import telemetry
 from ninyo.settings import Settings
 from workflows import ids
 from workflows.common import search_attribute_pairs
@@ -23,6 +24,8 @@ async def connect(settings: Settings) -> Client:
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=data_converter(settings),
+        interceptors=telemetry.temporal_interceptors(),  # tracing, when NINYO_OTLP_ENDPOINT
+        runtime=telemetry.temporal_runtime(),  # SDK metrics, when NINYO_TEMPORAL_METRICS_ADDRESS
     )
 
 

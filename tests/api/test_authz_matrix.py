@@ -89,7 +89,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("POST", C + "/decision"): ({HR}, "object"),
     ("GET", "/notifications"): (READ, "list"),
 }
-PUBLIC = {("GET", "/healthz")}
+PUBLIC = {("GET", "/healthz"), ("GET", "/readyz")}  # /metrics: not in the schema
 NOT_WRITES = {"/assessments/subsidy", "/assessments/appointment", "/assessments/bid",
               "/audit/verify", "/audit/checkpoint"}
 ASSESSMENT_BODIES = {"/assessments/subsidy": SUBSIDY_IN, "/assessments/appointment": APPOINTMENT_IN,
