@@ -184,4 +184,6 @@ def cost(form: FormData, cost_id: str) -> dict[str, Any]:
     return {"cost_id": cost_id, "cost_kind": text(form, "cost_kind"),
             "amount_yen": integer(form, "amount_yen"),
             "paid_on": (day(form, "paid_on", required=False) or date.today()).isoformat(),
+            "accrual_date": accrual.isoformat() if (accrual := day(form, "accrual_date",
+                                                                   required=False)) else None,
             "note": text(form, "note")}
