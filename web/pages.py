@@ -357,8 +357,7 @@ async def define_campaign(page: Writer) -> HTMLResponse:
     campaign = forms.text(form, "campaign_id")
     body = recruitment_routes.DefineRoleRequest.model_validate(
         {"campaign_id": campaign, "municipality": muni, "role": data})
-    await recruitment_routes.start_campaign(body, p, await _gateway(page.request),
-                                            _store(page.request))
+    await recruitment_routes.start_campaign(body, p, await _gateway(page.request))
     return _done(_campaign_url(muni["code"], campaign), ["RoleDefined"])
 
 
