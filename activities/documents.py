@@ -1,7 +1,7 @@
 """The posting in the standard recruitment format (標準募集様式, R-POST-2) when it is
-published: Markdown (the officer's mail), HTML and PDF from ``documents`` (Jinja2 +
-WeasyPrint), and the PDF's SHA-256 recorded in a ``DocumentIssued`` event of the
-document stream, so the PDF the officer publishes can be proven to be the one issued.
+published: Markdown (the officer's mail) and HTML from ``documents`` (Jinja2), and the
+HTML's SHA-256 recorded in a ``DocumentIssued`` event of the document stream. The PDF is
+rendered (and its own hash recorded) when it is asked for.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from temporalio import activity
 
 from activities.models import RenderedDocument, RenderPostingInput
 from documents.kinds import posting_document, posting_markdown
-from documents.render import PDF
+from documents.render import HTML, PDF
 from domain import streams
 from domain.posting import Posting
 
@@ -33,13 +33,16 @@ class DocumentActivities:
 
     @activity.defn(name="render_posting")
     async def render_posting(self, req: RenderPostingInput) -> RenderedDocument:
-        rendered, doc = render_posting(req)
+        # HTML only: the PDF (WeasyPrint, seconds of CPU on a busy machine) is made when
+        # someone asks for it (GET /documents/..., ninyo doc), which records its own hash;
+        # the worker's event loop is never held up by it
+        rendered, doc = render_posting(req, pdf=False)
         sid = streams.parse(activity.info().workflow_id)  # the campaign's stream id
         if self._store is not None and sid.kind == "recruitment":
             from documents.sources import Subject, issue
 
-            # one event per distinct PDF: a retried activity or a re-post of the same
+            # one event per distinct document: a retried activity or a re-post of the same
             # posting is recorded once (the event id derives from the hash)
             subj = Subject(sid.municipality_code, campaign=sid.key)
-            await issue(self._store, doc, subj, media_type=PDF)
+            await issue(self._store, doc, subj, media_type=HTML)
         return rendered

@@ -1,5 +1,5 @@
 """The posting in the standard recruitment format (標準募集様式, R-POST-2), as the HR officer
-receives it when a posting is published: Markdown for the mail, HTML and the PDF's hash
+receives it when a posting is published: Markdown for the mail, HTML and its hash
 recorded in a DocumentIssued event."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_html_escapes_what_the_officer_typed():
     assert "<script>" not in doc.html and "&lt;script&gt;" in doc.html
 
 
-async def test_the_activity_records_the_pdf_hash_once(store):
+async def test_the_activity_records_the_document_hash_once(store):
     act = DocumentActivities(store)
     env = ActivityEnvironment()
     env.info = env.info.__class__(**{**env.info.__dict__, "workflow_id": "recruitment:062049:c9"})
@@ -45,3 +45,4 @@ async def test_the_activity_records_the_pdf_hash_once(store):
     await env.run(act.render_posting, req)  # retried after a lost response
     issued = await store.read_stream("document:062049:posting:c9")
     assert len(issued) == 1 and issued[0].data["sha256"] == first.sha256
+    assert issued[0].data["media_type"] == "text/html"
