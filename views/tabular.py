@@ -189,19 +189,10 @@ def _header_text(value: Any) -> str:
 
 def _xlsx_rows(data: bytes, max_rows: int) -> Iterable[tuple[int, list[Any]]]:
     _check_zip(data)
-    from openpyxl import load_workbook
-
     _count_rows(data, max_rows + 50)  # streamed: 10^6 rows are refused, not loaded
-
-    try:
-        # not read-only: merged header cells are only known to a full load. The checks
-        # above bound what a full load can cost.
-        wb = load_workbook(io.BytesIO(data), read_only=False, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - any malformed workbook
-        raise TableError(
-            "IMPORT-UNREADABLE", f"Excel ファイルとして読めません（{type(exc).__name__}）。"
-        ) from None
-    ws = wb.worksheets[0]
+    # not read-only: merged header cells are only known to a full load; the checks above
+    # bound what a full load can cost
+    ws = _open(data, read_only=False).worksheets[0]
     for merged in list(ws.merged_cells.ranges):
         # the merged range's value spreads over its cells (headers merged across columns)
         value = ws.cell(merged.min_row, merged.min_col).value
@@ -213,16 +204,21 @@ def _xlsx_rows(data: bytes, max_rows: int) -> Iterable[tuple[int, list[Any]]]:
         yield number, list(row)
 
 
-def _count_rows(data: bytes, limit: int) -> None:
-    """Stream the first sheet's rows (read-only, lazy) and stop past ``limit``."""
+def _open(data: bytes, *, read_only: bool) -> Any:
+    """The workbook (formulas kept as their text: ``data_only=False`` never evaluates)."""
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return load_workbook(io.BytesIO(data), read_only=read_only, data_only=False)
     except Exception as exc:  # noqa: BLE001 - any malformed workbook
         raise TableError(
             "IMPORT-UNREADABLE", f"Excel ファイルとして読めません（{type(exc).__name__}）。"
         ) from None
+
+
+def _count_rows(data: bytes, limit: int) -> None:
+    """Stream the first sheet's rows (read-only, lazy) and stop past ``limit``."""
+    wb = _open(data, read_only=True)
     try:
         for n, _ in enumerate(wb.worksheets[0].iter_rows(max_col=1, values_only=True), 1):
             if n > limit:
