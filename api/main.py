@@ -26,6 +26,7 @@ from api.routes import (
     audit,
     claims,
     documents,
+    exports,
     health,
     notifications,
     recruitments,
@@ -97,6 +98,7 @@ def create_app(
     app.include_router(claims.router)
     app.include_router(notifications.router)
     app.include_router(documents.router)
+    app.include_router(exports.router)
     app.include_router(public_page.router)
     web.install(app)  # the screens: / (sign-in) and /ui/ (after the API's error handlers)
     _extend_openapi(app)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import assess, audit, db, doc, services, token, user
+from cli import assess, audit, data, db, doc, services, token, user
 
 app = typer.Typer(
     name="ninyo",
@@ -20,6 +20,7 @@ app = typer.Typer(
 
 app.add_typer(assess.app, name="assess")
 app.add_typer(audit.app, name="audit")
+app.add_typer(data.app, name="data")
 app.add_typer(db.app, name="db")
 app.add_typer(token.app, name="token")
 app.add_typer(user.app, name="user")

@@ -88,6 +88,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("POST", C + "/submission"): ({HR}, "object"),
     ("POST", C + "/decision"): ({HR}, "object"),
     ("GET", "/notifications"): (READ, "list"),
+    ("GET", "/exports/{municipality}/costs"): (READ, "object"),
 }
 PUBLIC = {("GET", "/healthz"), ("GET", "/readyz")}  # /metrics: not in the schema
 NOT_WRITES = {"/assessments/subsidy", "/assessments/appointment", "/assessments/bid",

@@ -1,0 +1,160 @@
+"""Cost records out as .xlsx and back in (issue 15), on a real Temporal dev server:
+export one appointment's costs through the API, import the file into another
+municipality's appointment through the same workflow command the API sends, and get the
+same records; a second run records nothing; a file with a bad row records nothing unless
+the good rows are asked for; ``--dry-run`` writes nothing."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from cli.data import temporal_sender
+from domain.commands import Actor
+from tests.api.conftest import OTHER, OWN
+from tests.api.flow import Flow
+from views import costs_io
+from views.tabular import XLSX_MEDIA_TYPE
+
+OFFICER = Actor(id="importer-1", role="hr_officer")
+
+
+def _costs(store_events) -> list[tuple]:
+    return sorted(
+        (
+            e.data["cost_id"],
+            e.data["kind"],
+            e.data["amount_yen"],
+            e.data["paid_on"],
+            e.data["fiscal_year"],
+            e.data["note"],
+        )
+        for e in store_events
+        if e.type == "CostRecorded"
+    )
+
+
+@pytest.fixture(scope="module")
+async def appointments(temporal_api, tokens):
+    source = await Flow(temporal_api.http, tokens, OWN).appointed()
+    target = await Flow(temporal_api.http, tokens, OTHER).appointed()
+    return source, target
+
+
+async def test_export_then_import_into_another_municipality_gives_the_same_costs(
+    temporal_api, tokens, store, appointments
+):
+    http, (source, target) = temporal_api.http, appointments
+    paid = (datetime.now(UTC) - timedelta(days=3)).date().isoformat()
+    for cost_id, kind, amount, note in (
+        ("c-1", "remuneration", 300000, "4月分報酬"),
+        ("c-2", "other", 12800, '=HYPERLINK("x")'),
+    ):
+        r = await http.post(
+            f"/appointments/{OWN}/{source.appointment}/costs",
+            json={
+                "cost_id": cost_id,
+                "cost_kind": kind,
+                "amount_yen": amount,
+                "paid_on": paid,
+                "note": note,
+            },
+            headers=tokens("hr_officer", OWN),
+        )
+        assert r.status_code == 200, r.text
+
+    r = await http.get(
+        f"/exports/{OWN}/costs",
+        params={"appointment": source.appointment},
+        headers={**tokens("auditor", OWN), "Accept": XLSX_MEDIA_TYPE},
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == XLSX_MEDIA_TYPE
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws["A1"].value == "団体コード" and ws["E1"].value == "金額"
+    assert ws["E2"].number_format == '#,##0"円"' and ws["F2"].is_date
+    assert all(c.data_type == "s" for c in ws["J"])  # the formula-looking note is text
+
+    # the officer re-targets the sheet at the other municipality's appointment
+    for row in ws.iter_rows(min_row=2):
+        row[0].value, row[1].value = OTHER, target.appointment
+    buf = io.BytesIO()
+    ws.parent.save(buf)
+    data = buf.getvalue()
+
+    stream = f"appointment:{OTHER}:{target.appointment}"
+    before = await store.stream_version(stream)
+    dry = await costs_io.plan_import(
+        data, "costs.xlsx", municipality=OTHER, actor=OFFICER, store=store
+    )
+    assert dry.errors == [] and len(dry.commands) == 2
+    assert await store.stream_version(stream) == before  # the dry run wrote nothing
+
+    send = temporal_sender(temporal_api.client)
+    result = await costs_io.apply_import(dry, send)
+    assert sorted(result.recorded) == [2, 3] and result.errors == []
+    assert _costs(await store.read_stream(stream)) == _costs(
+        await store.read_stream(f"appointment:{OWN}:{source.appointment}")
+    )
+    imported = [e for e in await store.read_stream(stream) if e.type == "CostRecorded"]
+    assert {e.metadata["actor"] for e in imported} == {"importer-1"}
+
+    # idempotent per row: the same file again records nothing
+    version = await store.stream_version(stream)
+    again = await costs_io.apply_import(
+        await costs_io.plan_import(
+            data, "costs.xlsx", municipality=OTHER, actor=OFFICER, store=store
+        ),
+        send,
+    )
+    assert again.recorded == [] and sorted(again.already) == [2, 3]
+    assert await store.stream_version(stream) == version
+
+
+async def test_one_bad_row_imports_nothing_unless_the_good_rows_are_asked_for(
+    temporal_api, store, appointments
+):
+    _, target = appointments
+    paid = (datetime.now(UTC) - timedelta(days=2)).date()
+    reiwa = f"令和{paid.year - 2018}年{paid.month}月{paid.day}日"
+    csv_text = (
+        "団体コード,任用ID,経費ID,経費の種類,金額,支払日,摘要\r\n"
+        f'{OTHER},{target.appointment},sj-1,報酬,"150,000",{reiwa},5月分\r\n'
+        f"{OTHER},{target.appointment},sj-2,謝礼,abc,{paid:%Y/%m/%d},\r\n"
+    )
+    data = csv_text.encode("cp932")  # what Japanese Excel writes
+    stream = f"appointment:{OTHER}:{target.appointment}"
+    send = temporal_sender(temporal_api.client)
+
+    plan = await costs_io.plan_import(
+        data, "costs.csv", municipality=OTHER, actor=OFFICER, store=store
+    )
+    assert [(e.row, e.column, e.code) for e in plan.errors] == [
+        (3, "経費の種類", "IMPORT-COST-KIND"),
+        (3, "金額", "IMPORT-YEN"),
+    ]
+    assert "謝礼" in plan.errors[0].message and "金額" in plan.errors[1].message
+    version = await store.stream_version(stream)
+    refused = await costs_io.apply_import(plan, send)
+    assert not refused.sent and refused.recorded == []
+    assert await store.stream_version(stream) == version
+
+    partial = await costs_io.apply_import(plan, send, good_rows=True)
+    assert partial.recorded == [2]
+    (event,) = [
+        e
+        for e in await store.read_stream(stream)
+        if e.type == "CostRecorded" and e.data["cost_id"] == "sj-1"
+    ]
+    assert event.data["amount_yen"] == 150000 and event.data["paid_on"] == paid.isoformat()
+
+
+async def test_a_row_for_an_unknown_appointment_is_a_row_error_of_the_dry_run(store):
+    csv_text = f"団体コード,任用ID,経費の種類,金額,支払日\n{OWN},nope,報酬,1000,2026-04-01\n"
+    plan = await costs_io.plan_import(
+        csv_text.encode(), "x.csv", municipality=OWN, actor=OFFICER, store=store
+    )
+    assert [(e.row, e.column, e.code) for e in plan.errors] == [(2, "任用ID", "IMPORT-APPOINTMENT")]
