@@ -104,15 +104,21 @@ class PersonalData:
             self._key_cache.update(fresh)
 
     # ------------------------------------------------------------------ read
-    async def ciphers(self, persons: set[str]) -> dict[str, AESGCM | None]:
+    async def ciphers(
+        self, persons: set[str], wrapped: Mapping[str, bytes | None] | None = None
+    ) -> dict[str, AESGCM | None]:
         """person id -> the cipher of their data key, or None when it was destroyed (their
-        fields then read :data:`~eventstore.crypto.ERASED`). One look-up for all."""
+        fields then read :data:`~eventstore.crypto.ERASED`). One look-up for all, unless
+        the ``wrapped`` keys came with the rows."""
         if not persons:
             return {}
+        if wrapped is None:
+            wrapped = await self._recorder.person_keys(sorted(persons))
         unwrap, cipher = self._master.unwrap, crypto.cipher
         return {
-            pid: None if wrapped is None else cipher(unwrap(pid, wrapped))
-            for pid, wrapped in (await self._recorder.person_keys(sorted(persons))).items()
+            pid: None if key is None else cipher(unwrap(pid, key))
+            for pid, key in wrapped.items()
+            if pid in persons
         }
 
     async def unseal(self, datas: Sequence[dict], event_ids: Sequence[Any]) -> None:
@@ -129,7 +135,11 @@ class PersonalData:
                 unseal(data, str(event_id), ciphers)
 
     async def unseal_texts(
-        self, texts: Sequence[str], event_ids: Sequence[Any], erased_json: str
+        self,
+        texts: Sequence[str],
+        event_ids: Sequence[Any],
+        erased_json: str,
+        wrapped: Mapping[str, bytes | None] | None = None,
     ) -> list[str | dict]:
         """Each stored data text with the personal fields in clear: as JSON text (the fields
         spliced in, nothing else parsed), or - for a text whose sealed entry is not where
@@ -146,7 +156,7 @@ class PersonalData:
         persons.update(p for d in parsed.values() if (p := crypto.sealed_person(d)) is not None)
         if not persons:
             return list(texts)
-        ciphers = await self.ciphers(persons)
+        ciphers = await self.ciphers(persons, wrapped)
         unseal_text = crypto.unseal_text
         out: list[str | dict] = [
             t if e is None else unseal_text(t, e[0], e[1], str(eid), ciphers, erased_json)

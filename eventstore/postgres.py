@@ -33,6 +33,16 @@ READ_STREAM_UPTO_SQL = (
 READ_STREAM_AS_OF_SQL = (
     f"SELECT {COLUMNS_SQL} FROM events WHERE stream_id = $1 AND recorded_at <= $2 ORDER BY version"
 )
+# read_decoded: the rows and, in the same round trip, the wrapped key of the person whose
+# sealed data each row holds (the generated jsonb column names the person).
+_KEYED = (
+    f"SELECT {', '.join('e.' + c for c in COLUMNS_SQL.split(', '))}, k.person_id, k.wrapped_key"
+    " FROM events e LEFT JOIN person_keys k ON k.person_id = e.data -> '$pii' ->> 'person'"
+    " WHERE e.stream_id = $1"
+)
+READ_STREAM_KEYED_SQL = f"{_KEYED} ORDER BY e.version"
+READ_STREAM_UPTO_KEYED_SQL = f"{_KEYED} AND e.version <= $2 ORDER BY e.version"
+READ_STREAM_AS_OF_KEYED_SQL = f"{_KEYED} AND e.recorded_at <= $2 ORDER BY e.version"
 _PERSON_KEYS = "SELECT person_id, wrapped_key FROM person_keys WHERE person_id = ANY($1::text[])"
 # verify(): the hashed columns; the event id as text (uuid::text is the canonical form), the
 # JSON texts as their UTF-8 bytes (what is hashed: no decoding into str and encoding back).
@@ -159,6 +169,18 @@ class PostgresRecorder(Recorder):
 
     async def read_stream_as_of(self, stream_id: str, instant: datetime) -> Sequence[Sequence]:
         return await self._fetch(READ_STREAM_AS_OF_SQL, stream_id, instant)
+
+    async def read_stream_keyed(
+        self, stream_id: str, up_to_version: int | None, as_of: datetime | None
+    ) -> tuple[Sequence[Sequence], dict[str, bytes | None]]:
+        # One round trip instead of two (rows, then keys).
+        if as_of is not None:
+            rows = await self._fetch(READ_STREAM_AS_OF_KEYED_SQL, stream_id, as_of)
+        elif up_to_version is not None:
+            rows = await self._fetch(READ_STREAM_UPTO_KEYED_SQL, stream_id, up_to_version)
+        else:
+            rows = await self._fetch(READ_STREAM_KEYED_SQL, stream_id)
+        return rows, {r[12]: r[13] for r in rows if r[12] is not None}
 
     async def person_keys(
         self, pids: Sequence[str], conn: AsyncConnection | None = None

@@ -189,6 +189,16 @@ class Recorder(ABC):
         stmt = sa.select(*COLUMNS).where(E.c.stream_id == stream_id, E.c.recorded_at <= instant)
         return await self.select(stmt.order_by(E.c.version))
 
+    async def read_stream_keyed(
+        self, stream_id: str, up_to_version: int | None, as_of: datetime | None
+    ) -> tuple[Sequence[Sequence], dict[str, bytes | None] | None]:
+        """``read_stream`` (or ``read_stream_as_of``) and, where the database can fetch
+        them in the same round trip, the wrapped keys of the persons whose sealed data the
+        rows hold (else None: the caller looks them up)."""
+        if as_of is not None:
+            return await self.read_stream_as_of(stream_id, as_of), None
+        return await self.read_stream(stream_id, up_to_version), None
+
     async def batches(
         self, stmt: sa.Select, from_position: int, batch_size: int
     ) -> AsyncIterator[Sequence[sa.Row]]:
@@ -249,4 +259,3 @@ class Recorder(ABC):
                 pending.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await pending
-

@@ -355,11 +355,9 @@ class EventStore:
         and upcasting as ``read_stream``; no ``RecordedEvent`` (position, hash, metadata)."""
         if as_of is not None:
             _require_aware(as_of, "as_of")
-            rows = await self.recorder.read_stream_as_of(stream_id, as_of)
-        else:
-            rows = await self.recorder.read_stream(stream_id, up_to_version)
+        rows, wrapped = await self.recorder.read_stream_keyed(stream_id, up_to_version, as_of)
         texts = await self.personal.unseal_texts(
-            [r[10] for r in rows], [r[4] for r in rows], decoder.erased_json
+            [r[10] for r in rows], [r[4] for r in rows], decoder.erased_json, wrapped
         )
         events = mapper.decode(rows, texts, decoder, self._upcasters)
         if rows and as_of is None:
