@@ -141,7 +141,12 @@ class MailDelivery:
         except (aiosmtplib.SMTPException, OSError) as exc:
             await self._retry(r, f"{type(exc).__name__}: {exc}", report)
         else:
-            await self._mark(r, sent_at=self._now(), lease_until=None, last_error=None)
+            sent: dict[str, Any] = {"sent_at": self._now(), "lease_until": None, "last_error": None}
+            if r["kind"].startswith("applicant:"):
+                # an applicant's letter is personal data: once delivered, the outbox keeps
+                # only who/when/what kind (its hash is in the DocumentIssued event)
+                sent.update(body="[sent]", attachments=None)
+            await self._mark(r, **sent)
             report.sent.append(nid)
             log.info("mail_sent", notification_id=nid, kind=r["kind"])
 

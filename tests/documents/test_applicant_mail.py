@@ -58,6 +58,9 @@ async def test_applicants_get_their_letters_once_with_the_hash_recorded(seeded, 
         finally:
             server.stop()
         assert len(report.sent) == 6
+        # delivered letters leave the outbox: only who, when and what kind stay
+        after = {r["kind"]: r for r in await q.pending()}["applicant:rejection"]
+        assert after["body"] == "[sent]" and after["attachments"] is None
         invite = next(m for _, m in inbox.messages if "面接" in m["Subject"])
         [ics] = [p for p in invite.iter_attachments() if p.get_filename() == "interview.ics"]
         assert "BEGIN:VEVENT" in ics.get_content()
