@@ -16,8 +16,9 @@ from domain.events import parse_event
 
 
 class ClaimActivities:
-    def __init__(self, store: Any = None) -> None:
+    def __init__(self, store: Any = None, policy: Any = None) -> None:
         self._store = store
+        self._policy = policy  # None: the packaged policy tables (a test may extend them)
 
     @activity.defn(name="assess_claim_year")
     async def assess_claim_year(self, req: ClaimYear) -> ClaimAssessment:
@@ -26,7 +27,8 @@ class ClaimActivities:
         only the assessment — not the cost list — enters the claim's workflow history."""
         assert self._store is not None, "assess_claim_year needs the event store"
         costs = await read_year_costs(self._store, req.municipality.code or "", req.fiscal_year)
-        return ClaimAssessment(assessment=assess_year(req.municipality, costs).to_contract())
+        assessment = assess_year(req.municipality, costs, self._policy)
+        return ClaimAssessment(assessment=assessment.to_contract())
 
 
 async def read_year_costs(store: Any, municipality_code: str, fiscal_year: int) -> YearCosts:

@@ -16,6 +16,7 @@ from domain import streams
 from domain.costs import CostCategory
 from domain.events import Appointed, CostRecorded, DomainEvent, RoleDefined
 from domain.findings import yen
+from domain.policy import Policy
 from domain.subsidy import (
     AdvisorCosts,
     LeftOut,
@@ -104,9 +105,13 @@ def costs_of_year(fiscal_year: int, events: Iterable[tuple[str, DomainEvent]]) -
     )
 
 
-def assess_year(municipality: Municipality, costs: YearCosts) -> SubsidyAssessment:
-    """R-SUB-1..8 over the year's costs (the packaged policy tables)."""
-    result = assess(municipality, costs.fiscal_year, costs.advisors, costs.recruitment_costs)
+def assess_year(
+    municipality: Municipality, costs: YearCosts, policy: Policy | None = None
+) -> SubsidyAssessment:
+    """R-SUB-1..8 over the year's costs (the packaged policy tables unless ``policy``)."""
+    result = assess(
+        municipality, costs.fiscal_year, costs.advisors, costs.recruitment_costs, policy=policy
+    )
     if not costs.left_out:
         return result
     return result.model_copy(update={
