@@ -13,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from eventstore import EventStore, PersonalFields, UpcasterRegistry
+from eventstore import EventStore, NewEvent, PersonalFields, UpcasterRegistry
 from eventstore.migrate import upgrade
+from eventstore.schema import events
 from tests import pg
 
 SIGNING_KEY = os.urandom(32)
@@ -130,3 +131,24 @@ class Tamper:
                 res = await conn.exec_driver_sql(f'SELECT t::text FROM "{t}" t')
                 parts.extend(res.scalars())
             return "\n".join(parts)
+
+
+async def fill(store: EventStore, n: int = 8) -> None:
+    """``n`` claim amendments over two streams (amount_yen 1,000,000 + i, note 改定i)."""
+    for i in range(n):
+        stream = f"subsidy:131016:{2024 + i % 2}"
+        await store.append(
+            stream,
+            None,
+            [NewEvent("ClaimAmended", {"amount_yen": 1_000_000 + i, "note": f"改定{i}"},
+                      metadata={"municipality": "131016", "actor": "finance-1"})],
+        )  # fmt: skip
+
+
+def edit_text(position: int, old: str, new: str, column: str = "data_json"):
+    """UPDATE events SET <column> = replace(<column>, old, new) WHERE position = ..."""
+    return lambda c: c.execute(
+        events.update()
+        .where(events.c.position == position)
+        .values({column: sa.func.replace(events.c[column], old, new)})
+    )

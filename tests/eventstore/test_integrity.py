@@ -11,23 +11,12 @@ from uuid import uuid4
 import pytest
 import sqlalchemy as sa
 
-from eventstore import Checkpoint, NewEvent
+from eventstore import Checkpoint
 from eventstore.canonical import GENESIS, canonical_json, event_hash, iso_utc
 from eventstore.schema import events as E
-from tests.eventstore.conftest import Tamper, open_store
+from tests.eventstore.conftest import Tamper, edit_text, fill, open_store
 
 N = 8
-
-
-async def fill(store, n: int = N) -> None:
-    for i in range(n):
-        stream = f"subsidy:131016:{2024 + i % 2}"
-        await store.append(
-            stream,
-            None,
-            [NewEvent("ClaimAmended", {"amount_yen": 1_000_000 + i, "note": f"改定{i}"},
-                      metadata={"municipality": "131016", "actor": "finance-1"})],
-        )  # fmt: skip
 
 
 def _content(row) -> dict:
@@ -47,15 +36,6 @@ async def test_verify_on_an_intact_log_reports_count_and_head(store):
     assert res.ok and res.count == N
     assert (res.head_position, res.head_hash) == (N, last.hash)
     assert res.first_bad_position is None and res.reason is None
-
-
-def edit_text(position: int, old: str, new: str, column: str = "data_json"):
-    """UPDATE events SET <column> = replace(<column>, old, new) WHERE position = ..."""
-    return lambda c: c.execute(
-        E.update()
-        .where(E.c.position == position)
-        .values({column: sa.func.replace(E.c[column], old, new)})
-    )
 
 
 async def test_verify_detects_edited_data(store, db_url):

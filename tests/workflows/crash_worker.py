@@ -48,8 +48,7 @@ def install_hook() -> None:
         events = list(call.arguments["events"])
         call.arguments["events"] = events
         hit = not held and any(
-            e.type == event_type and e.data.get("application_id") == application_id
-            for e in events
+            e.type == event_type and e.data.get("application_id") == application_id for e in events
         )
         if not hit:
             return await real(*call.args, **call.kwargs)

@@ -73,8 +73,10 @@ async def test_claim_is_drafted_approved_and_decided_at_half_the_pay_rounded_dow
         try:
             paid = sc.term.start + timedelta(days=20)
             assert fiscal_year_of(paid) == fy
-            for cost_id, kind, amount in (("pay-1", CostKind.remuneration, 300_000),
-                                          ("pay-2", CostKind.term_end_allowance, 123_457)):
+            for cost_id, kind, amount in (
+                ("pay-1", CostKind.remuneration, 300_000),
+                ("pay-2", CostKind.term_end_allowance, 123_457),
+            ):
                 await _upd(ap, "command", RecordCost(
                     actor=OFFICER, cost_id=cost_id, cost_kind=kind, amount_yen=amount,
                     paid_on=paid))  # fmt: skip
@@ -92,8 +94,13 @@ async def test_claim_is_drafted_approved_and_decided_at_half_the_pay_rounded_dow
             await _upd(claim, "approve", ApproveClaim(actor=APPROVER))
             await _upd(claim, "record_submission",
                        RecordSubmission(actor=OFFICER, submitted_on=fy_end))  # fmt: skip
-            await _upd(claim, "record_decision", RecordDecision(
-                actor=OFFICER, decided_on=fy_end + timedelta(days=200), granted_yen=211_728))
+            await _upd(
+                claim,
+                "record_decision",
+                RecordDecision(
+                    actor=OFFICER, decided_on=fy_end + timedelta(days=200), granted_yen=211_728
+                ),
+            )
             done = await claim.result()
             assert (done.stage, done.amount_yen, done.granted_yen) == ("decided", 211_728, 211_728)
             decided = (await ts.store.read_stream(f"subsidy:{code}:{fy}"))[-1]
