@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test screens demo bench bench-quick lint fmt db-upgrade clean
+.PHONY: run test mutation screens demo bench bench-quick lint fmt db-upgrade clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,20 @@ $(CHROMIUM) $(CJK_FONT):
 run: $(STAMP)
 	$(BIN)/ninyo run
 
+# Random test order (pytest-randomly prints its seed: replay an order with
+# --randomly-seed=N), branch coverage of the whole run, then the per-package floors.
 test: $(STAMP) $(CHROMIUM) $(CJK_FONT)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered
+	$(BIN)/python -m tests.coverage_floors
+
+# Mutation testing (not part of `make test`; minutes to hours on two cores): see docs/testing.md.
+MUTANTS := "domain.subsidy.*" "domain.bid_restriction.*" "domain.appointment.*" \
+	"domain.pledges.*" "domain.campaign_offers.x_appoint__mutmut_*" \
+	"eventstore.integrity.*verify__mutmut_*"
+mutation: $(STAMP)
+	rm -rf mutants
+	NINYO_MUTATION=1 $(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/python -m tests.mutation_score
 
 screens: $(STAMP) $(CHROMIUM) $(CJK_FONT)  # the README's screenshots, from the browser tests
 	NINYO_SCREENS=1 $(BIN)/python -m pytest tests/web -q
@@ -52,4 +64,4 @@ db-upgrade: $(STAMP)
 	$(BIN)/ninyo db upgrade
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache mutants .coverage
