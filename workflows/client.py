@@ -16,7 +16,8 @@ from ninyo.settings import Settings
 from workflows import ids
 from workflows.common import search_attribute_pairs
 from workflows.converter import data_converter
-from workflows.models import CampaignInput, CampaignReply, CampaignView
+from workflows.models import CampaignInput, CampaignReply
+from workflows.recruitment import RecruitmentWorkflow
 
 
 async def connect(settings: Settings) -> Client:
@@ -38,7 +39,7 @@ async def start_campaign(
     define = inp.define
     code = define.municipality.code or ""
     return await client.start_workflow(
-        "RecruitmentWorkflow",
+        RecruitmentWorkflow.run,
         inp,
         id=ids.campaign_id(code, define.campaign_id),
         task_queue=task_queue,
@@ -48,7 +49,6 @@ async def start_campaign(
             )
         ),
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        result_type=CampaignView,
     )
 
 
@@ -60,8 +60,6 @@ async def define_campaign(client: Client, inp: CampaignInput, task_queue: str) -
     corrected definition under the same id; a campaign id in use raises
     ``WorkflowAlreadyStartedError``. The workflow sets its search attributes once RoleDefined
     is written."""
-    from workflows.recruitment import RecruitmentWorkflow
-
     define = inp.define
     start = WithStartWorkflowOperation(
         RecruitmentWorkflow.run,

@@ -329,10 +329,11 @@ class Demo:
         from workflows import ids
         from workflows.common import search_attribute_pairs
         from workflows.models import ClaimInput, Contacts
+        from workflows.subsidy_claim import SubsidyClaimWorkflow
 
         m = Municipality(**MUNICIPALITY)
         await self.client.start_workflow(
-            "SubsidyClaimWorkflow",
+            SubsidyClaimWorkflow.run,
             ClaimInput(municipality=m, fiscal_year=self.run.fiscal_year,
                        contacts=Contacts(hr_officer="dx@town.bandai.example.jp",
                                          approver="deputy-mayor@town.bandai.example.jp"),
