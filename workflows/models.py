@@ -65,6 +65,7 @@ class CampaignSlas(Msg):
     screening: timedelta = timedelta(days=14)  # received -> documents screened
     interview_feedback: timedelta = timedelta(days=3)  # interview -> record entered
     pledge_reminder_before: timedelta = timedelta(days=3)
+    approval: timedelta = timedelta(days=3)  # role submitted -> approved or returned
 
 
 class CarriedCampaign(Msg):

@@ -101,6 +101,8 @@ with workflow.unsafe.imports_passed_through():
 # A campaign started with update-with-start writes RoleDefined before it sets its search
 # attributes (earlier histories set them first).
 DEFINE_FIRST_PATCH = "define-before-search-attributes"
+# A role left waiting for approval reminds the approver (CampaignSlas.approval).
+APPROVAL_REMINDER_PATCH = "approval-reminder"
 
 PERSONAL_APPLICATION_FIELDS = ("name", "contact", "career_history", "profile", "conflict_of_interest")
 
@@ -335,6 +337,8 @@ class RecruitmentWorkflow:
                 self._set_at["posting"] = e.at
             elif isinstance(e, PledgeRequested):
                 self._set_at[f"pledge:{e.application_id}"] = e.at
+            elif isinstance(e, RoleSubmittedForApproval):
+                self._set_at["submitted"] = e.at
             elif isinstance(e, Appointed) and workflow.patched("campaign-open-for-costs"):
                 # an agency's success fee is often paid after the hire: the campaign takes
                 # recruitment costs (R-SUB-4) until the end of that fiscal year
@@ -471,6 +475,16 @@ class RecruitmentWorkflow:
                         f"現在の応募数: {len(s.applications)}件。",
                     ))
             out.append(Due(deadline, f"close:{deadline.isoformat()}", self._close_posting))
+        submitted = self._set_at.get("submitted")
+        if (s.stage is Stage.awaiting_approval and submitted is not None
+                and workflow.patched(APPROVAL_REMINDER_PATCH)):
+            at = submitted + slas.approval
+            out.append(self._reminder(
+                at, "approval_pending", self._campaign, at, "R-POST-1", "approver",
+                "【承認依頼】役割定義が承認を待っています",
+                f"募集（{self._campaign}）の役割定義は {_jst(submitted)} に承認申請され、"
+                f"{slas.approval.days}日が過ぎました。承認または差戻しをお願いします。",
+            ))
         out += self._screening_due()
         for app in s.applications.values():
             if not app.active:
