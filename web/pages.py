@@ -399,7 +399,7 @@ async def campaign_action(page: Writer, m: str, campaign: str, action: str) -> H
         "posting": c.PublishPosting, "deadline": c.ExtendPostingDeadline,
         "close-posting": c.ClosePosting, "applications": c.ReceiveApplication,
         "costs": c.RecordCost, "cancel": c.CancelCampaign, "close": c.CloseCampaign,
-        "readiness": c.ConfirmReadinessItem,
+        "readiness": c.ConfirmReadinessItem, "repost": c.Repost,
     }
     command = commands.get(action)
     if command is None:
@@ -410,10 +410,12 @@ async def campaign_action(page: Writer, m: str, campaign: str, action: str) -> H
     url = _campaign_url(m, campaign)
     if command is c.ReturnRole or command is c.CancelCampaign or command is c.CloseCampaign:
         data = {"reason": forms.text(form, "reason")}
-    elif command is c.PublishPosting:
+    elif command is c.PublishPosting or command is c.Repost:
         s = await campaign_state(page.request, m, campaign)
         muni = s.municipality.model_dump(mode="json") if s.municipality else {}
         data = {"details": forms.posting_details(form, muni)}
+        if command is c.Repost:
+            data["reason"] = forms.text(form, "reason")
     elif command is c.ExtendPostingDeadline:
         data = {"new_deadline": forms.instant(form, "new_deadline").isoformat()}
     elif command is c.ClosePosting:

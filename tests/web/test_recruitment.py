@@ -102,6 +102,7 @@ async def test_a_whole_recruitment_through_the_screens(site, browser):
     await expect(officer.get_by_role("heading", name="応募者（3件）")).to_be_visible()
     await _post(officer, "募集を締め切る")
     await expect(officer.locator("h1")).to_contain_text("書類選考中")
+    await expect(officer.locator("summary", has_text="再募集する")).to_be_visible()
     await tour.check(officer, "05_applicants")
 
     # ---------------------------------------------------------------- screening, interview, reject
