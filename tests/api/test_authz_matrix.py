@@ -89,6 +89,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("POST", C + "/decision"): ({HR}, "object"),
     ("GET", "/notifications"): (READ, "list"),
     ("GET", "/exports/{municipality}/costs"): (READ, "object"),
+    ("GET", "/documents/{municipality}/{kind}"): (PERSONAL, "object"),  # letters: R-SCR-3
 }
 PUBLIC = {("GET", "/healthz"), ("GET", "/readyz")}  # /metrics: not in the schema
 NOT_WRITES = {"/assessments/subsidy", "/assessments/appointment", "/assessments/bid",
@@ -139,7 +140,7 @@ def _request(method: str, path: str, target: str, flows: dict) -> tuple[str, dic
     url = path.format(
         municipality=target, campaign_id=f.campaign, application_id="a1",
         appointment_id=f.appointment, fiscal_year=FY,
-        stream_id=f"recruitment:{target}:{f.campaign}",
+        stream_id=f"recruitment:{target}:{f.campaign}", kind="posting",
     )
     params: dict = {}
     body: object = {} if method == "POST" else None
@@ -147,6 +148,8 @@ def _request(method: str, path: str, target: str, flows: dict) -> tuple[str, dic
         params["at"] = datetime.now(UTC).isoformat()
     if path in ("/recruitments", "/appointments", "/claims", "/notifications") and method == "GET":
         params["municipality"] = target
+    if path.startswith("/documents/"):
+        params["campaign"] = f.campaign
     if path in ASSESSMENT_BODIES:
         body = ASSESSMENT_BODIES[path]
     if (method, path) == ("POST", "/recruitments"):
