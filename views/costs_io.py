@@ -141,8 +141,12 @@ async def export_rows(
     return rows
 
 
+def cost_sheet(rows: Sequence[Sequence[Any]]) -> Sheet:
+    return Sheet("任用経費", COST_COLUMNS, rows)
+
+
 def cost_workbook(rows: Sequence[Sequence[Any]]) -> bytes:
-    return workbook([Sheet("任用経費", COST_COLUMNS, rows)])
+    return workbook([cost_sheet(rows)])
 
 
 # --------------------------------------------------------------------------- import

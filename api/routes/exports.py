@@ -1,4 +1,6 @@
-"""Lists as spreadsheets (issue 15): ``GET /exports/{municipality}/costs``.
+"""Lists as spreadsheets (issue 15): ``GET /exports/{municipality}/costs``,
+``/campaigns`` and ``/campaigns/{campaign_id}/applicants`` (names and contacts only for a
+role that may read personal data: officer, auditor; the approver gets the sheet without).
 
 ``.xlsx`` (``Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`` or
 ``?format=xlsx``: Japanese headers, 令和 and Western date cells, yen number cells, text
@@ -16,9 +18,12 @@ from fastapi.responses import JSONResponse, Response
 
 from api.auth import Principal
 from api.deps import StoreDep, allow
-from api.routes.common import READERS, Code
-from views.costs_io import COST_COLUMNS, cost_workbook, export_rows
-from views.tabular import XLSX_MEDIA_TYPE
+from api.errors import ApiError
+from api.routes.common import APPLICATION_READERS, PERSONAL_READERS, READERS, Code, Ident
+from api.schemas import READ_ERRORS
+from views import lists_io
+from views.costs_io import cost_sheet, export_rows
+from views.tabular import XLSX_MEDIA_TYPE, Sheet, workbook
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
@@ -35,7 +40,7 @@ def wants_xlsx(request: Request, fmt: str | None) -> bool:
 @router.get(
     "/{municipality}/costs",
     summary="任用経費の一覧 (.xlsx / JSON)",
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+    responses={**READ_ERRORS, 200: {"content": {XLSX_MEDIA_TYPE: {}}}},
 )
 async def export_costs(
     request: Request,
@@ -46,10 +51,50 @@ async def export_costs(
     format: Format = None,  # noqa: A002 - the query parameter's name
 ) -> Response:
     rows = await export_rows(store, municipality, appointment)
-    if wants_xlsx(request, format):
-        name = f"costs-{municipality}.xlsx"
-        return Response(cost_workbook(rows), media_type=XLSX_MEDIA_TYPE,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    headers = [c.header for c in COST_COLUMNS]
-    return JSONResponse(jsonable_encoder({"columns": headers, "rows": rows}))
+    return _answer(request, format, cost_sheet(rows), f"costs-{municipality}")
 
+
+def _answer(request: Request, fmt: str | None, sheet: Sheet, name: str) -> Response:
+    if wants_xlsx(request, fmt):
+        return Response(
+            workbook([sheet]),
+            media_type=XLSX_MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+    return JSONResponse(jsonable_encoder(lists_io.sheet_json(sheet)))
+
+
+@router.get(
+    "/{municipality}/campaigns",
+    summary="募集の一覧 (.xlsx / JSON)",
+    responses={**READ_ERRORS, 200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+async def export_campaigns(
+    request: Request,
+    municipality: Code,
+    store: StoreDep,
+    _: Principal = allow(*READERS, action="export campaigns"),
+    format: Format = None,  # noqa: A002
+) -> Response:
+    sheet = await lists_io.campaigns_sheet(store, municipality)
+    return _answer(request, format, sheet, f"campaigns-{municipality}")
+
+
+@router.get(
+    "/{municipality}/campaigns/{campaign_id}/applicants",
+    summary="募集ごとの応募者一覧 (.xlsx / JSON; 個人情報は閲覧できる役割のみ)",
+    responses={**READ_ERRORS, 200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+async def export_applicants(
+    request: Request,
+    municipality: Code,
+    campaign_id: Ident,
+    store: StoreDep,
+    principal: Principal = allow(*APPLICATION_READERS, action="export applicants"),
+    format: Format = None,  # noqa: A002
+) -> Response:
+    personal = principal.role in PERSONAL_READERS
+    sheet = await lists_io.applicants_sheet(store, municipality, campaign_id, personal=personal)
+    if sheet is None:
+        raise ApiError(404, "not_found", "not found")
+    return _answer(request, format, sheet, f"applicants-{municipality}-{campaign_id}")

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cli.data import temporal_sender
+from domain import i18n
 from domain.commands import Actor
 from tests.api.conftest import OTHER, OWN
 from tests.api.flow import Flow
@@ -158,3 +159,41 @@ async def test_a_row_for_an_unknown_appointment_is_a_row_error_of_the_dry_run(st
         csv_text.encode(), "x.csv", municipality=OWN, actor=OFFICER, store=store
     )
     assert [(e.row, e.column, e.code) for e in plan.errors] == [(2, "任用ID", "IMPORT-APPOINTMENT")]
+
+
+async def test_campaigns_export_as_xlsx_with_stage_labels_and_deadline_date_cells(
+    temporal_api, tokens, appointments
+):
+    source, _ = appointments
+    r = await temporal_api.http.get(
+        f"/exports/{OWN}/campaigns", params={"format": "xlsx"}, headers=tokens("approver", OWN)
+    )
+    assert r.status_code == 200, r.text
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert [c.value for c in ws[1]][:5] == ["募集ID", "職名", "人材像", "任用形態", "段階"]
+    (row,) = [row for row in ws.iter_rows(min_row=2) if row[0].value == source.campaign]
+    assert row[4].value == i18n.label("stage", "appointed") != "appointed"
+    assert row[5].is_date and row[7].value == 1 and row[8].value == source.appointment
+
+
+async def test_applicants_export_carries_personal_data_only_for_roles_that_may_read_it(
+    temporal_api, tokens, store, appointments
+):
+    source, _ = appointments
+    path = f"/exports/{OWN}/campaigns/{source.campaign}/applicants"
+    officer = await temporal_api.http.get(path, headers=tokens("hr_officer", OWN))
+    approver = await temporal_api.http.get(path, headers=tokens("approver", OWN))
+    assert officer.status_code == approver.status_code == 200
+    assert "氏名" in officer.json()["columns"] and "氏名" not in approver.json()["columns"]
+    (app_row,) = officer.json()["rows"]
+    name = app_row[officer.json()["columns"].index("氏名")]
+    assert name
+    xlsx = await temporal_api.http.get(
+        path, params={"format": "xlsx"}, headers=tokens("approver", OWN)
+    )
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    assert all(name not in str(c.value) for row in ws.iter_rows() for c in row)
+    unknown = await temporal_api.http.get(
+        f"/exports/{OWN}/campaigns/nope/applicants", headers=tokens("hr_officer", OWN)
+    )
+    assert unknown.status_code == 404
