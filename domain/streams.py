@@ -65,6 +65,11 @@ def appointments_of(municipality_code: str) -> str:
     return f"appointment:{municipality_code}:"
 
 
+def claims_of(municipality_code: str) -> str:
+    """Every subsidy claim stream of a municipality (one per fiscal year)."""
+    return f"subsidy:{municipality_code}:"
+
+
 # ---------------------------------------------------------------- parsing
 
 

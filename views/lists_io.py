@@ -110,3 +110,85 @@ async def applicants_sheet(
 
 def sheet_json(sheet: Sheet) -> dict[str, Any]:
     return {"columns": [c.header for c in sheet.columns], "rows": list(sheet.rows)}
+
+
+APPOINTMENT_COLUMNS = [
+    Column("任用ID", width=16),
+    Column("募集ID", width=16),
+    Column("人材像", width=16),
+    Column("状況", width=12),
+    Column("任期開始（和暦）", "date_reiwa", width=18),
+    Column("任期開始", "date", width=12),
+    Column("任期終了（和暦）", "date_reiwa", width=18),
+    Column("任期終了", "date", width=12),
+    Column("更新回数", "int", width=10),
+    Column("経費合計", "yen", width=14),
+    Column("終了日", "date", width=12),
+    Column("終了理由", width=16),
+]
+APPOINTEE_COLUMNS = [Column("氏名", width=16), Column("所属", width=20)]
+CLAIM_COLUMNS = [
+    Column("年度", width=12),
+    Column("段階", width=12),
+    Column("請求額", "yen", width=14),
+    Column("交付決定額", "yen", width=14),
+]
+
+
+def _by_stream(events: list) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for e in events:
+        grouped.setdefault(e.stream_id, []).append(e)
+    return grouped
+
+
+async def appointments_sheet(store: Any, municipality: str, *, personal: bool) -> Sheet:
+    """A municipality's appointments; the appointee's name and employer only when
+    ``personal``."""
+    from views.records import fold
+
+    rows = []
+    recorded = await store.read_category(streams.appointments_of(municipality))
+    for stream_id, events in _by_stream(recorded).items():
+        s = fold("appointment", events)
+        row: list[Any] = [
+            s.appointment_id or streams.last_part(stream_id),
+            s.campaign_id or "",
+            _label("persona", s.persona),
+            _label("appointment_status", s.status),
+            s.term_start,
+            s.term_start,
+            s.term_end,
+            s.term_end,
+            s.renewals,
+            sum(c.amount_yen for c in s.costs.values()),
+            s.ended_on,
+            _label("term_end_reason", s.end_reason),
+        ]
+        if personal:
+            row += [s.appointee_name or "", s.appointee_employer or ""]
+        rows.append(row)
+    columns = APPOINTMENT_COLUMNS + (APPOINTEE_COLUMNS if personal else [])
+    return Sheet("任用", columns, rows)
+
+
+async def claims_sheet(store: Any, municipality: str) -> Sheet:
+    """A municipality's special allocation tax claims, one row per fiscal year."""
+    from domain.claim import fold_claim, new_claim
+    from domain.events import parse_event
+
+    rows = []
+    recorded = await store.read_category(streams.claims_of(municipality))
+    for stream_id, events in sorted(_by_stream(recorded).items()):
+        fiscal_year = int(streams.last_part(stream_id))
+        parsed = [parse_event(e.type, e.data, e.schema_version) for e in events]
+        s = fold_claim(parsed, new_claim(municipality, fiscal_year))
+        rows.append(
+            [
+                i18n.reiwa_year(fiscal_year),
+                _label("claim_stage", s.stage),
+                s.amount_yen,
+                s.granted_yen,
+            ]
+        )
+    return Sheet("特別交付税", CLAIM_COLUMNS, rows)

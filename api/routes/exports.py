@@ -98,3 +98,36 @@ async def export_applicants(
     if sheet is None:
         raise ApiError(404, "not_found", "not found")
     return _answer(request, format, sheet, f"applicants-{municipality}-{campaign_id}")
+
+
+@router.get(
+    "/{municipality}/appointments",
+    summary="任用の一覧 (.xlsx / JSON; 氏名・所属は個人情報を閲覧できる役割のみ)",
+    responses={**READ_ERRORS, 200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+async def export_appointments(
+    request: Request,
+    municipality: Code,
+    store: StoreDep,
+    principal: Principal = allow(*READERS, action="export appointments"),
+    format: Format = None,  # noqa: A002
+) -> Response:
+    personal = principal.role in PERSONAL_READERS
+    sheet = await lists_io.appointments_sheet(store, municipality, personal=personal)
+    return _answer(request, format, sheet, f"appointments-{municipality}")
+
+
+@router.get(
+    "/{municipality}/claims",
+    summary="特別交付税の請求一覧 (.xlsx / JSON)",
+    responses={**READ_ERRORS, 200: {"content": {XLSX_MEDIA_TYPE: {}}}},
+)
+async def export_claims(
+    request: Request,
+    municipality: Code,
+    store: StoreDep,
+    _: Principal = allow(*READERS, action="export claims"),
+    format: Format = None,  # noqa: A002
+) -> Response:
+    sheet = await lists_io.claims_sheet(store, municipality)
+    return _answer(request, format, sheet, f"claims-{municipality}")

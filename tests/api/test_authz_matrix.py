@@ -91,6 +91,8 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("GET", "/exports/{municipality}/costs"): (READ, "object"),
     ("GET", "/documents/{municipality}/{kind}"): (PERSONAL, "object"),  # letters: R-SCR-3
     ("GET", "/exports/{municipality}/campaigns"): (READ, "object"),
+    ("GET", "/exports/{municipality}/appointments"): (READ, "object"),
+    ("GET", "/exports/{municipality}/claims"): (READ, "object"),
     ("GET", "/exports/{municipality}/campaigns/{campaign_id}/applicants"): (READ, "object"),
 }
 PUBLIC = {("GET", "/healthz"), ("GET", "/readyz")}  # /metrics: not in the schema

@@ -197,3 +197,66 @@ async def test_applicants_export_carries_personal_data_only_for_roles_that_may_r
         f"/exports/{OWN}/campaigns/nope/applicants", headers=tokens("hr_officer", OWN)
     )
     assert unknown.status_code == 404
+
+
+async def test_appointments_export_names_the_appointee_only_for_roles_that_may_read_it(
+    temporal_api, tokens, appointments
+):
+    source, _ = appointments
+    officer = await temporal_api.http.get(
+        f"/exports/{OWN}/appointments", headers=tokens("hr_officer", OWN)
+    )
+    approver = await temporal_api.http.get(
+        f"/exports/{OWN}/appointments", headers=tokens("approver", OWN)
+    )
+    assert officer.status_code == approver.status_code == 200, officer.text
+    cols = officer.json()["columns"]
+    assert "氏名" in cols and "氏名" not in approver.json()["columns"]
+    (row,) = [r for r in officer.json()["rows"] if r[0] == source.appointment]
+    assert row[cols.index("募集ID")] == source.campaign and row[cols.index("氏名")]
+    xlsx = await temporal_api.http.get(
+        f"/exports/{OWN}/appointments",
+        headers={**tokens("auditor", OWN), "Accept": XLSX_MEDIA_TYPE},
+    )
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    (cells,) = [r for r in ws.iter_rows(min_row=2) if r[0].value == source.appointment]
+    assert cells[4].is_date and cells[4].number_format.startswith("[$-ja-JP-x-gannen]")
+    assert cells[9].number_format == '#,##0"円"'
+
+
+async def test_claims_export_lists_each_fiscal_year_in_reiwa(
+    temporal_api, tokens, api_settings, appointments
+):
+    from datetime import timedelta as td
+
+    from domain.values import Municipality
+    from tests.api.flow import MUNICIPALITY
+    from tests.temporal_env import eventually
+    from workflows import ids
+    from workflows.models import ClaimInput
+
+    fy = 2031  # a year no other test of this module claims
+    muni = Municipality.model_validate({**MUNICIPALITY, "code": OWN})
+    await temporal_api.client.start_workflow(
+        "SubsidyClaimWorkflow",
+        ClaimInput(municipality=muni, fiscal_year=fy, settle=td(milliseconds=200)),
+        id=ids.claim_id(OWN, fy),
+        task_queue=api_settings.task_queue,
+    )
+
+    async def listed() -> list | None:
+        r = await temporal_api.http.get(
+            f"/exports/{OWN}/claims", params={"format": "json"}, headers=tokens("auditor", OWN)
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["columns"] == ["年度", "段階", "請求額", "交付決定額"]
+        rows = [row for row in r.json()["rows"] if row[0] == "令和13年度"]
+        return rows if rows and rows[0][1] == i18n.label("claim_stage", "drafted") else None
+
+    assert await eventually(listed, timeout=30)
+    xlsx = await temporal_api.http.get(
+        f"/exports/{OWN}/claims", params={"format": "xlsx"}, headers=tokens("auditor", OWN)
+    )
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    (row,) = [r for r in ws.iter_rows(min_row=2) if r[0].value == "令和13年度"]
+    assert row[2].data_type == "n" and row[2].number_format == '#,##0"円"'
