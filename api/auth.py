@@ -6,7 +6,7 @@ only, so an ``alg: none`` token, a token signed with another key or another algo
 an expired token or one without the required claims is refused with 401.
 
 Claims: ``sub`` (the actor recorded in every event's metadata), ``role``
-(``hr_officer | approver | auditor | admin``), ``municipalities`` (全国地方公共団体コード,
+(``hr_officer | approver | auditor | admin | coordinator``), ``municipalities`` (全国地方公共団体コード,
 6 digits) and ``exp``.
 
 Scope rules (docs/api.md):
@@ -36,6 +36,9 @@ class Role(StrEnum):
     approver = "approver"  # CIO (副市長) / 首長
     auditor = "auditor"  # 監査委員・監査担当 — reads, never writes
     admin = "admin"  # system administrator: checkpoints and verification
+    # 広域調整: a prefecture or a central city supporting a region (§6, 参考4.4-⑱); its
+    # token's municipalities are its region. Reads the region's progress, never personal data.
+    coordinator = "coordinator"
 
 
 class AuthError(Exception):

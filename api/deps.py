@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
 
-from api.auth import AuthError, Principal, Role, decode_token
+from api.auth import AuthError, NotFound, Principal, Role, decode_token
 from api.errors import ApiError
 from api.gateway import Gateway
 from eventstore import EventStore
@@ -80,6 +80,11 @@ def allow(*roles: Role, action: str, what: str = "object",
     locate = municipality_of or (lambda params: params.get("municipality"))
 
     def dependency(request: Request, principal: PrincipalDep) -> Principal:
+        if principal.role is Role.coordinator and Role.coordinator not in roles \
+                and request.method == "GET":
+            # issue 14: for a coordinator, a municipality's personal data (applications,
+            # letters, audit histories) does not exist — 404, as for another region
+            raise NotFound(f"{what} not found")
         principal.require_role(*roles, action=action)
         municipality = locate(request.path_params)
         if municipality is not None:

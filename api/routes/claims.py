@@ -18,7 +18,7 @@ from api.routes import listing
 from api.routes.common import (
     APPROVER,
     HR_ONLY,
-    READERS,
+    PROGRESS_READERS,
     Action,
     Code,
     Target,
@@ -99,7 +99,8 @@ for _c in CLAIM_ACTIONS:
 @router.get("/claims/{municipality}/{fiscal_year}", response_model=ClaimView,
             responses=LIVE_READ_ERRORS, tags=["claims"], summary="特別交付税申請の状況")
 async def claim_status(municipality: Code, fiscal_year: FiscalYear,
-                       _: Annotated[Principal, allow(*READERS, action="read a claim", what="claim")],
+                       _: Annotated[Principal, allow(*PROGRESS_READERS, action="read a claim",
+                                                         what="claim")],
                        gateway: GatewayDep) -> ClaimView:
     return await gateway.query(ids.claim_id(municipality, fiscal_year), SubsidyClaimWorkflow.status)
 

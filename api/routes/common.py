@@ -30,6 +30,9 @@ PERSONAL_READERS = (Role.hr_officer, Role.auditor)  # R-SCR-3
 # issue 11 point 5: the approver decides the offer on the application and its interview
 # records, so approvers read applications of their municipality too (auditors as before)
 APPLICATION_READERS = (Role.hr_officer, Role.approver, Role.auditor)
+# issue 14: a coordinator (prefecture / central city) follows its region's progress —
+# campaign stages, postings, appointments and claims listed, claims — and nothing personal
+PROGRESS_READERS = (*READERS, Role.coordinator)
 
 Code = Annotated[str, Path(pattern=r"^\d{6}$", description="municipality code (6 digits)")]
 Ident = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]

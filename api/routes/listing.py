@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from api.auth import Principal
 from api.deps import allow
 from api.gateway import Gateway
-from api.routes.common import READERS
+from api.routes.common import PROGRESS_READERS
 
 
 class WorkflowSummary(BaseModel):
@@ -38,7 +38,7 @@ PersonaFilter = Annotated[
     Literal["producer", "project_manager", "service_designer", "engineer"] | None, Query()]
 FyFilter = Annotated[int | None, Query(ge=2000, le=2100)]
 Limit = Annotated[int, Query(ge=1, le=500)]
-Lister = Annotated[Principal, allow(*READERS, action="list")]
+Lister = Annotated[Principal, allow(*PROGRESS_READERS, action="list")]
 
 
 def visibility_query(workflow_type: str, municipalities: list[str], stage: str | None,

@@ -32,7 +32,7 @@ from api.routes.common import (
     APPLICATION_READERS,
     APPROVER,
     OFFICER,
-    READERS,
+    PROGRESS_READERS,
     Action,
     Code,
     Ident,
@@ -160,7 +160,7 @@ async def start_campaign(
             responses=LIVE_READ_ERRORS, tags=["recruitment"], summary="募集の現在の状況")
 async def campaign_status(
     municipality: Code, campaign_id: Ident,
-    _: Annotated[Principal, allow(*READERS, action="read a campaign", what="campaign")],
+    _: Annotated[Principal, allow(*PROGRESS_READERS, action="read a campaign", what="campaign")],
     gateway: GatewayDep,
 ) -> CampaignView:
     view = await gateway.query(ids.campaign_id(municipality, campaign_id),
@@ -195,7 +195,7 @@ async def application_status(
                 "description": "the posting (JSON, or HTML with format=html)"}},
             tags=["recruitment"], summary="募集要項 (標準募集様式)")
 async def posting_document(municipality: Code, campaign_id: Ident,
-                           _: Annotated[Principal, allow(*READERS, action="read a posting",
+                           _: Annotated[Principal, allow(*PROGRESS_READERS, action="read a posting",
                                                          what="campaign")],
                            store: StoreDep,
                            format: Annotated[Literal["json", "html"], Query()] = "json",

@@ -96,7 +96,7 @@ ENUMS: list[tuple[str, list[str]]] = [
     ("event_type", [c.model_fields["type"].default for c in EVENT_CLASSES]),
     ("level", [str(n) for n in range(1, 8)]),
     ("readiness_item", [str(n) for n in range(1, 7)]),
-    ("role", ["hr_officer", "approver", "auditor", "applicant", "system"]),
+    ("role", ["hr_officer", "approver", "auditor", "applicant", "system", "coordinator"]),
     ("claim_stage", ["collecting", "drafted", "approved", "submitted", "decided"]),
     ("decision", ["allowed", "restricted", "exemption_possible", "exempted"]),
     ("rule_set", ["A", "B1", "B2", "C", "DA", "GL"]),
