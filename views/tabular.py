@@ -189,9 +189,19 @@ def _header_text(value: Any) -> str:
 
 def _xlsx_rows(data: bytes, max_rows: int) -> Iterable[tuple[int, list[Any]]]:
     _check_zip(data)
+    if not _has_merged_cells(data):
+        # the common case: one streamed pass (the caller stops past the row limit)
+        wb = _open(data, read_only=True)
+        try:
+            rows = wb.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            for number, row in enumerate(rows, start=1):
+                yield number, list(row)
+        finally:
+            wb.close()
+        return
     _count_rows(data, max_rows + 50)  # streamed: 10^6 rows are refused, not loaded
-    # not read-only: merged header cells are only known to a full load; the checks above
-    # bound what a full load can cost
+    # not read-only: merged cells are only known to a full load; the checks above bound
+    # what a full load can cost
     ws = _open(data, read_only=False).worksheets[0]
     for merged in list(ws.merged_cells.ranges):
         # the merged range's value spreads over its cells (headers merged across columns)
@@ -202,6 +212,21 @@ def _xlsx_rows(data: bytes, max_rows: int) -> Iterable[tuple[int, list[Any]]]:
                 ws.cell(row, col).value = value
     for number, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
         yield number, list(row)
+
+
+def _has_merged_cells(data: bytes) -> bool:
+    """Whether a worksheet part declares merged cells (scanned as a stream, not unpacked)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in zf.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            tail = b""
+            with zf.open(name) as part:
+                while chunk := part.read(1 << 16):
+                    if b"mergeCell" in tail + chunk:  # any namespace prefix
+                        return True
+                    tail = chunk[-16:]
+    return False
 
 
 def _open(data: bytes, *, read_only: bool) -> Any:

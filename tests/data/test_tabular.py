@@ -115,7 +115,9 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))  # 20 MB of zeros, 1000:1
+        zf.writestr(
+            "xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024)
+        )  # 20 MB of zeros, 1000:1
     data = out.getvalue()
     assert len(data) < 1024 * 1024
     start = time.perf_counter()
@@ -155,3 +157,32 @@ def test_an_oversized_upload_is_refused_unread():
     with pytest.raises(TableError) as exc:
         read_table(b"a" * (11 * 1024 * 1024), "x.csv")
     assert exc.value.code == "IMPORT-FILE-TOO-LARGE"
+
+
+async def test_five_thousand_rows_are_planned_in_one_streamed_pass():
+    """The size a year of a prefecture's cost records reaches (timing in docs/data-import.md)."""
+    from domain.commands import Actor
+    from views.costs_io import cost_workbook, plan_import
+
+    rows = [
+        [
+            "073024",
+            f"ap{i % 50}",
+            f"c{i}",
+            "報酬",
+            100000 + i,
+            date(2026, 4, 1),
+            date(2026, 4, 1),
+            None,
+            "令和8年度",
+            f"摘要{i}",
+        ]
+        for i in range(5000)
+    ]
+    data = cost_workbook(rows)
+    start = time.perf_counter()
+    plan = await plan_import(
+        data, "costs.xlsx", municipality="073024", actor=Actor(id="i", role="hr_officer")
+    )
+    assert len(plan.commands) == 5000 and plan.errors == []
+    assert time.perf_counter() - start < 30  # ~1.5 s on the 2-core sandbox under load
