@@ -87,10 +87,27 @@ async def test_a_signed_checkpoint_with_another_head_hash_fails_at_its_position(
 
 
 async def test_refused_checkpoints_report_nothing_verified(store):
+    """ok is exactly False (the API and the CLI print it) and nothing counts as verified."""
     await fill(store, 2)
     cp = await store.checkpoint()
+    head = [e async for e in store.read_all()][-1].hash
     forged = Checkpoint.from_dict({**cp.to_dict(), "head_hash": GENESIS})
-    for res in (await store.verify(forged),):
-        assert not res.ok and "signature" in res.reason
+    other = Ed25519PrivateKey.generate()
+    message = Checkpoint.signed_message(cp.position, cp.head_hash, cp.created_at)
+    public = other.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    foreign = Checkpoint(cp.position, cp.head_hash, base64.b64encode(other.sign(message)).decode(),
+                         base64.b64encode(public).decode(), cp.created_at)  # fmt: skip
+    for checkpoint, why in ((forged, "signature"), (foreign, "another key"),
+                            (signed(0, head), "empty log")):  # fmt: skip
+        res = await store.verify(checkpoint)
+        assert res.ok is False and why in res.reason
         assert (res.count, res.head_position, res.head_hash) == (0, 0, GENESIS)
         assert res.first_bad_position is None
+
+
+async def test_a_broken_chain_answers_ok_false_not_just_falsy(store, db_url):
+    await fill(store, 3)
+    async with Tamper(db_url) as t:
+        await t.run(edit_text(2, "改定1", "改定X"))
+    assert (await store.verify()).ok is False
+    assert (await store.verify(batch_size=1)).first_bad_position == 2
