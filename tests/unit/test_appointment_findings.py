@@ -53,3 +53,17 @@ def test_the_pledges_demanded_follow_the_given_policy():
     assert violations == []
     violations, _ = check(pledges=["confidentiality"])  # the packaged table asks for four
     assert [v.code for v in violations] == ["R-PLEDGE-1"]
+
+
+def test_R_FORM_5_duties_given_as_any_object_with_kind_and_text_are_judged_the_same():
+    """A duty may come as another model of the same shape (kind, text): an executive duty is
+    still refused for a special part-time advisor, naming the duty and its text."""
+    from types import SimpleNamespace
+
+    duty = SimpleNamespace(kind="deciding", text="予算の決裁")
+    violations, _ = check(duties=[duty])
+    (v,) = [v for v in violations if v.code == "R-FORM-5"]
+    assert v.field == "duties.0.kind" and "deciding" in v.message and "予算の決裁" in v.message
+    ok, _ = check(duties=[SimpleNamespace(kind="advice", text="助言")])
+    assert "R-FORM-5" not in [v.code for v in ok]
+    assert check(duties=[duty]) == check(duties=[{"kind": "deciding", "text": "予算の決裁"}])
