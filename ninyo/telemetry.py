@@ -199,6 +199,21 @@ def setup_tracing(
     return True
 
 
+def shutdown_tracing() -> None:
+    """Flush and stop exporting (process exit; tests that turned tracing on)."""
+    global _tracing
+    if not _tracing:
+        return
+    from opentelemetry import trace
+    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+
+    _tracing = False
+    AsyncPGInstrumentor().uninstrument()
+    provider = trace.get_tracer_provider()
+    if hasattr(provider, "shutdown"):
+        provider.shutdown()
+
+
 def temporal_interceptors() -> list[Any]:
     """Temporal's tracing interceptor when tracing is on (client and worker: a worker
     built on the client inherits it), else none."""
@@ -263,8 +278,8 @@ def _instrument_sql() -> None:
 
     @event.listens_for(Engine, "before_cursor_execute")
     def _before(conn, cursor, statement, parameters, context, executemany):
-        if conn.dialect.driver == "asyncpg":
-            return  # asyncpg's own spans (above)
+        if not _tracing or conn.dialect.driver == "asyncpg":
+            return  # off, or asyncpg's own spans (above)
         op = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else "SQL"
         s = tracer.start_span(f"SQL {op}", kind=trace.SpanKind.CLIENT)
         s.set_attribute("db.system", conn.dialect.name)

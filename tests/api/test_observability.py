@@ -118,7 +118,8 @@ def spans():
 
     exporter = InMemorySpanExporter()
     assert telemetry.setup_tracing(exporter, simple=True, service_name="ninyo-test")
-    return exporter
+    yield exporter
+    telemetry.shutdown_tracing()  # the rest of the session runs untraced
 
 
 async def test_one_command_traces_http_update_workflow_activity_and_sql(
@@ -247,3 +248,20 @@ async def test_the_worker_serves_temporal_sdk_metrics_and_its_own(
     finally:
         telemetry.telemetry_settings.cache_clear()
         telemetry.temporal_runtime.cache_clear()
+
+
+async def test_a_refused_command_carries_its_rule_code_on_the_request_span(
+    spans, temporal_api, tokens
+):
+    f = await Flow(temporal_api.http, tokens).defined()
+    spans.clear()
+    r = await temporal_api.http.post(f.base + "/approve", headers=tokens("approver"))
+    assert r.status_code == 409, r.text
+    code = r.json()["error"]["code"]
+    (http_span,) = [
+        s
+        for s in spans.get_finished_spans()
+        if s.name == "HTTP POST /recruitments/{municipality}/{campaign_id}/approve"
+    ]
+    assert http_span.attributes["ninyo.rule_code"] == code
+    assert http_span.attributes["ninyo.role"] == "approver"
