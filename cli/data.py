@@ -2,6 +2,8 @@
 
     ninyo data template costs OUT.xlsx                   # the import template (headers only)
     ninyo data export costs MUNICIPALITY [--appointment ID] --out FILE.xlsx
+    ninyo data export campaigns|appointments|claims MUNICIPALITY --out FILE.xlsx
+    ninyo data export applicants MUNICIPALITY CAMPAIGN --out FILE.xlsx [--personal]
     ninyo data import costs MUNICIPALITY FILE [--dry-run] [--good-rows] [--actor ID]
 
 ``import`` validates every row first and prints the row-level errors in Japanese (row,
@@ -48,16 +50,74 @@ def template_costs(out: Path) -> None:
 def export_costs(municipality: str, out: Path = typer.Option(..., "--out"),
                  appointment: str | None = typer.Option(None, "--appointment")) -> None:
     """The cost records of a municipality's appointments as .xlsx."""
+    from views.costs_io import cost_sheet, export_rows
+
+    async def build(store: Any) -> Any:
+        return cost_sheet(await export_rows(store, municipality, appointment))
+
+    _export_sheet(build, out)
+
+
+def _export_sheet(build: Any, out: Path) -> None:
+    """Write the sheet ``await build(store)`` returns as .xlsx to ``out``."""
     from ninyo import bootstrap
-    from views.costs_io import cost_workbook, export_rows
+    from views.tabular import workbook
 
     async def work() -> int:
         async with bootstrap.runtime(temporal=False) as rt:
-            rows = await export_rows(rt.store, municipality, appointment)
-        out.write_bytes(cost_workbook(rows))
+            sheet = await build(rt.store)
+        if sheet is None:
+            raise typer.BadParameter("not found")
+        rows = list(sheet.rows)
+        sheet.rows = rows
+        out.write_bytes(workbook([sheet]))
         return len(rows)
 
     typer.echo(f"{asyncio.run(work())} rows -> {out}")
+
+
+@export_app.command("campaigns")
+def export_campaigns(municipality: str, out: Path = typer.Option(..., "--out")) -> None:
+    """A municipality's campaigns as .xlsx."""
+    from views import lists_io
+
+    _export_sheet(lambda store: lists_io.campaigns_sheet(store, municipality), out)
+
+
+@export_app.command("applicants")
+def export_applicants(
+    municipality: str,
+    campaign: str,
+    out: Path = typer.Option(..., "--out"),
+    personal: bool = typer.Option(False, "--personal",
+                                  help="include names and contacts (officer/auditor use only)"),
+) -> None:
+    """A campaign's applicants as .xlsx (no personal data unless --personal)."""
+    from views import lists_io
+
+    _export_sheet(lambda store: lists_io.applicants_sheet(store, municipality, campaign,
+                                                          personal=personal), out)
+
+
+@export_app.command("appointments")
+def export_appointments(
+    municipality: str,
+    out: Path = typer.Option(..., "--out"),
+    personal: bool = typer.Option(False, "--personal", help="include the appointee's name"),
+) -> None:
+    """A municipality's appointments as .xlsx."""
+    from views import lists_io
+
+    _export_sheet(lambda store: lists_io.appointments_sheet(store, municipality,
+                                                            personal=personal), out)
+
+
+@export_app.command("claims")
+def export_claims(municipality: str, out: Path = typer.Option(..., "--out")) -> None:
+    """A municipality's subsidy claims (one row per fiscal year) as .xlsx."""
+    from views import lists_io
+
+    _export_sheet(lambda store: lists_io.claims_sheet(store, municipality), out)
 
 
 def temporal_sender(client: Any):
