@@ -91,3 +91,39 @@ def test_R_BID_the_whole_group_is_policy_data(rule_set, doc):
     that limits the rule set to the bidder itself lets the bid through."""
     assert assess_bid(doc)["decision"] == "restricted"
     assert assess_bid(doc, _bidder_only(rule_set))["decision"] == "allowed"
+
+
+DA_SIDE_JOB = {"side_jobs": [(BIDDER, "2023-04-01", None)]}
+
+
+def test_R_BID_DA_every_outcome_explains_the_exemption_in_its_reason():
+    possible = assess_bid(case("DA", evaluators=["adv-1"], **DA_SIDE_JOB))
+    assert possible["decision"] == "exemption_possible"
+    assert "exemption" in possible["reason"] and "evaluators" in possible["reason"]
+    yes = {"no_spec_contact": True, "contact_history_submitted": True, "audit_accepted": True}
+    exempted = assess_bid(case("DA", supervisors=["adv-1"], exemption=yes, **DA_SIDE_JOB))
+    assert exempted["decision"] == "exempted"
+    assert "exempt" in exempted["reason"] and "supervisors" in exempted["reason"]
+
+
+@pytest.mark.parametrize(
+    "side_job_at, decision",
+    [
+        ("Example Holdings", "exemption_possible"),  # the bidder is its subsidiary
+        ("Example Sub K.K.", "exemption_possible"),  # the bidder is its parent
+        ("Example Sister K.K.", "allowed"),  # sisters are not restricted by DA
+        ("Other Corp.", "allowed"),
+    ],
+)
+def test_R_BID_DA_restricts_parents_and_subsidiaries_of_the_side_job_company(side_job_at, decision):
+    doc = case("DA", spec_writers=["adv-1"], side_jobs=[(side_job_at, "2023-04-01", None)])
+    assert assess_bid(doc)["decision"] == decision
+
+
+def test_R_BID_DA_a_side_job_that_ended_before_publication_does_not_count():
+    ended = case("DA", spec_writers=["adv-1"], side_jobs=[(BIDDER, "2020-04-01", "2024-06-30"),
+                                                          (BIDDER, "2024-08-01", None)])  # fmt: skip
+    assert assess_bid(ended)["decision"] == "allowed"
+    both = case("DA", spec_writers=["adv-1"], side_jobs=[("Other Corp.", "2020-04-01", None),
+                                                         (BIDDER, "2024-01-01", None)])  # fmt: skip
+    assert assess_bid(both)["decision"] == "exemption_possible"
