@@ -30,6 +30,7 @@ from api.routes import (
     health,
     notifications,
     recruitments,
+    reports,
 )
 from ninyo import bootstrap, telemetry
 from ninyo.logging import get_logger
@@ -99,6 +100,7 @@ def create_app(
     app.include_router(notifications.router)
     app.include_router(documents.router)
     app.include_router(exports.router)
+    app.include_router(reports.router)
     app.include_router(public_page.router)
     web.install(app)  # the screens: / (sign-in) and /ui/ (after the API's error handlers)
     _extend_openapi(app)

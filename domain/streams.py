@@ -60,6 +60,11 @@ def applications_of(municipality_code: str, campaign_id: str) -> str:
     return f"application:{municipality_code}:{campaign_id}:"
 
 
+def all_applications_of(municipality_code: str) -> str:
+    """Every application stream of every campaign of a municipality."""
+    return f"application:{municipality_code}:"
+
+
 def appointments_of(municipality_code: str) -> str:
     """Every appointment stream of a municipality."""
     return f"appointment:{municipality_code}:"

@@ -91,6 +91,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("POST", C + "/decision"): ({HR}, "object"),
     ("GET", "/notifications"): (READ, "list"),
     ("GET", "/exports/{municipality}/costs"): (READ, "object"),
+    ("GET", "/reports/{municipality}"): (PROGRESS, "object"),  # issue 14: no personal data
     ("GET", "/documents/{municipality}/{kind}"): (PERSONAL, "object"),  # letters: R-SCR-3
     ("GET", "/exports/{municipality}/campaigns"): (READ, "object"),
     ("GET", "/exports/{municipality}/appointments"): (READ, "object"),

@@ -40,3 +40,43 @@ async def test_coordinator_reads_its_regions_progress_and_gets_404_on_personal_d
     # and it writes nothing
     write = await http.post(f"{campaign}/close-posting", json={}, headers=region)
     assert write.status_code == 403
+
+
+async def test_report_from_the_log_json_and_csv_for_readers_and_the_coordinator(
+    temporal_api, tokens
+):
+    """An appointed campaign: its time to fill (defined and appointed the same day here: 0)
+    and its one applicant on its channel, JSON and CSV; the coordinator of the region reads
+    it (no personal data in it), another region gets 404."""
+    import csv
+    import io
+
+    from tests.temporal_env import eventually
+
+    http = temporal_api.http
+    flow = await Flow(http, tokens, OWN).appointed()
+    region = tokens("coordinator", OWN, sub="pref-coordinator")
+
+    async def filled() -> bool:
+        r = await http.get(f"/reports/{OWN}", headers=region)
+        rows = {x["campaign_id"]: x for x in r.json()["campaigns"]}
+        return r.status_code == 200 and rows.get(flow.campaign, {}).get("appointed_on") is not None
+
+    assert await eventually(filled, timeout=30)
+    report = (await http.get(f"/reports/{OWN}", headers=tokens("hr_officer", OWN))).json()
+    row = next(x for x in report["campaigns"] if x["campaign_id"] == flow.campaign)
+    assert row["time_to_fill_days"] == 0
+    assert row["applicants"] == 1
+    assert report["reference"]["own_website_average"] == 6
+    assert set(row) == {"campaign_id", "defined_on", "appointed_on", "time_to_fill_days",
+                        "applicants", "applicants_by_channel"}  # counts, no persons
+
+    text = await http.get(f"/reports/{OWN}", params={"format": "csv", "table": "channels"},
+                          headers=region)
+    assert text.status_code == 200 and text.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(text.text)))
+    assert rows[0] == ["channel", "applicants", "reference_applicants"]
+    assert ["247", "615"] == [r[2] for r in rows[-2:]]
+
+    outside = tokens("coordinator", OTHER, sub="other-coordinator")
+    assert (await http.get(f"/reports/{OWN}", headers=outside)).status_code == 404

@@ -1,0 +1,36 @@
+"""Reports (issue 14 point 5, first part): ``GET /reports/{municipality}`` — time to fill
+and applicants per channel with the manual's reference figures, computed from the event
+log (``views.reports``). JSON, or CSV with ``format=csv`` (``table=campaigns|channels``).
+No personal data: the municipality's readers and its region's coordinator may read it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.auth import Principal
+from api.deps import StoreDep, allow
+from api.routes.common import PROGRESS_READERS, Code
+from api.schemas import READ_ERRORS
+from views import reports
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+@router.get("/{municipality}", summary="報告: 充足までの日数・募集経路別の応募者数 (JSON / CSV)",
+            response_model=None, responses={**READ_ERRORS, 200: {"content": {"text/csv": {}}}})
+async def municipality_report(
+    municipality: Code,
+    store: StoreDep,
+    _: Annotated[Principal, allow(*PROGRESS_READERS, action="read reports", what="report")],
+    format: Annotated[Literal["json", "csv"], Query()] = "json",  # noqa: A002
+    table: Annotated[Literal["campaigns", "channels"], Query()] = "campaigns",
+) -> dict[str, Any] | Response:
+    report = await reports.municipality_report(store, municipality)
+    if format == "csv":
+        return Response(reports.to_csv(report, table), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="report-{municipality}-{table}.csv"'})
+    return report

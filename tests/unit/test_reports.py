@@ -1,0 +1,71 @@
+"""Issue 14 point 5 (first part): time to fill and applicants per channel, from events —
+a hand-computed fixture."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta, timezone
+
+from domain.events import ApplicationReceived, Appointed, RoleDefined
+from domain.posting import ChannelKind
+from views.reports import campaign_report, to_csv
+
+JST = timezone(timedelta(hours=9))
+M = "073024"
+
+
+def defined(campaign: str, at: datetime):
+    return f"recruitment:{M}:{campaign}", RoleDefined.model_construct(at=at, by="hr")
+
+
+def applied(campaign: str, app: str, channel: ChannelKind):
+    return (f"application:{M}:{campaign}:{app}", ApplicationReceived.model_construct(
+        at=datetime(2024, 6, 1, tzinfo=UTC), by="hr", channel=channel))
+
+
+def appointed(campaign: str, at: datetime):
+    return (f"appointment:{M}:apt-{campaign}", Appointed.model_construct(
+        at=at, by="ap", campaign_id=campaign))
+
+
+def test_time_to_fill_and_applicants_per_channel_hand_computed():
+    """c1: defined 2024-04-01, appointed 2024-07-15 -> 30 + 31 + 30 + 14 = 105 days.
+    c2: defined 2024-05-31 23:30 UTC = 2024-06-01 08:30 JST (Japan's calendar day),
+        appointed 2024-06-30 -> 29 days. c3: open.
+    Median and mean of (105, 29): 67. Applicants: own_website 3 + 1 = 4, agency 1,
+    mic_publication 2."""
+    events = [
+        defined("c1", datetime(2024, 4, 1, 10, tzinfo=JST)),
+        defined("c2", datetime(2024, 5, 31, 23, 30, tzinfo=UTC)),
+        defined("c3", datetime(2024, 9, 1, 9, tzinfo=JST)),
+        defined("c1", datetime(2024, 4, 20, 9, tzinfo=JST)),  # redefined: the first counts
+        applied("c1", "a1", ChannelKind.own_website),
+        applied("c1", "a2", ChannelKind.own_website),
+        applied("c1", "a3", ChannelKind.own_website),
+        applied("c1", "a4", ChannelKind.agency),
+        applied("c2", "a1", ChannelKind.mic_publication),
+        applied("c2", "a2", ChannelKind.mic_publication),
+        applied("c3", "a1", ChannelKind.own_website),
+        appointed("c1", datetime(2024, 7, 15, 14, tzinfo=JST)),
+        appointed("c2", datetime(2024, 6, 30, 10, tzinfo=JST)),
+    ]
+    report = campaign_report(M, events)
+    rows = {r["campaign_id"]: r for r in report["campaigns"]}
+    assert rows["c1"]["time_to_fill_days"] == 105
+    assert rows["c2"]["defined_on"] == "2024-06-01"
+    assert rows["c2"]["time_to_fill_days"] == 29
+    assert rows["c3"]["time_to_fill_days"] is None and rows["c3"]["applicants"] == 1
+    assert rows["c1"]["applicants_by_channel"]["agency"] == 1
+    assert report["time_to_fill_days"] == {"campaigns": 3, "filled": 2, "open": 1,
+                                           "median": 67.0, "mean": 67.0, "min": 29, "max": 105}
+    assert report["applicants_by_channel"] == {"own_website": 4, "mic_publication": 2,
+                                               "agency": 1, "referral": 0, "ict_partnership": 0}
+    assert [c["applicants"] for c in report["reference"]["job_site"]] == [247, 615]
+    assert report["reference"]["own_website_average"] == 6
+
+    channels = list(csv.reader(io.StringIO(to_csv(report, "channels"))))
+    assert channels[1] == ["own_website", "4", "6"]
+    assert [r[2] for r in channels[-2:]] == ["247", "615"]
+    campaigns = list(csv.reader(io.StringIO(to_csv(report, "campaigns"))))
+    assert campaigns[1][:5] == ["c1", "2024-04-01", "2024-07-15", "105", "4"]
