@@ -61,19 +61,33 @@ def campaign_report(municipality: str, events: Iterable[tuple[str, DomainEvent]]
             "applicants": sum(by_channel.values()),
             "applicants_by_channel": by_channel,
         })
+    return {"municipality": municipality, "campaigns": rows, **_summary(rows),
+            "reference": REFERENCE}
+
+
+def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Time to fill and applicants per channel over campaign rows."""
     filled = [r["time_to_fill_days"] for r in rows if r["time_to_fill_days"] is not None]
-    totals = {c.value: sum(r["applicants_by_channel"][c.value] for r in rows)
-              for c in ChannelKind}
     return {
-        "municipality": municipality,
-        "campaigns": rows,
         "time_to_fill_days": {
             "campaigns": len(rows), "filled": len(filled), "open": len(rows) - len(filled),
             "median": median(filled) if filled else None,
             "mean": round(sum(filled) / len(filled), 1) if filled else None,
             "min": min(filled) if filled else None, "max": max(filled) if filled else None,
         },
-        "applicants_by_channel": totals,
+        "applicants_by_channel": {c.value: sum(r["applicants_by_channel"][c.value] for r in rows)
+                                  for c in ChannelKind},
+    }
+
+
+def region_report(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """A region (a coordinator's municipalities): each municipality's summary (``items``,
+    without its campaign rows) and the summary over every campaign of the region."""
+    rows = [r for report in reports for r in report["campaigns"]]
+    return {
+        "items": [{"municipality": x["municipality"], "time_to_fill_days": x["time_to_fill_days"],
+                   "applicants_by_channel": x["applicants_by_channel"]} for x in reports],
+        "region": {"municipalities": len(reports), **_summary(rows)},
         "reference": REFERENCE,
     }
 

@@ -1,7 +1,9 @@
 """Reports (issue 14 point 5, first part): ``GET /reports/{municipality}`` — time to fill
 and applicants per channel with the manual's reference figures, computed from the event
 log (``views.reports``). JSON, or CSV with ``format=csv`` (``table=campaigns|channels``).
-No personal data: the municipality's readers and its region's coordinator may read it."""
+No personal data: the municipality's readers and its region's coordinator may read it.
+``GET /reports``: the region — every municipality of the token (a coordinator's region),
+or the one of ``municipality``."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from fastapi.responses import Response
 
 from api.auth import Principal
 from api.deps import StoreDep, allow
+from api.routes import listing
 from api.routes.common import PROGRESS_READERS, Code
 from api.schemas import READ_ERRORS
 from views import reports
@@ -34,3 +37,11 @@ async def municipality_report(
                         headers={"Content-Disposition":
                                  f'attachment; filename="report-{municipality}-{table}.csv"'})
     return report
+
+
+@router.get("", summary="地域の報告: 団体ごとと地域全体の充足日数・募集経路別の応募者数",
+            responses=READ_ERRORS)
+async def region_report(principal: listing.Lister, store: StoreDep,
+                        municipality: listing.MuniFilter = None) -> dict[str, Any]:
+    munis = listing.visible_municipalities(principal, municipality)
+    return reports.region_report([await reports.municipality_report(store, m) for m in munis])

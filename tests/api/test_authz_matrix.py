@@ -92,6 +92,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("GET", "/notifications"): (READ, "list"),
     ("GET", "/exports/{municipality}/costs"): (READ, "object"),
     ("GET", "/reports/{municipality}"): (PROGRESS, "object"),  # issue 14: no personal data
+    ("GET", "/reports"): (PROGRESS, "list"),  # the region: the token's municipalities
     ("GET", "/documents/{municipality}/{kind}"): (PERSONAL, "object"),  # letters: R-SCR-3
     ("GET", "/exports/{municipality}/campaigns"): (READ, "object"),
     ("GET", "/exports/{municipality}/appointments"): (READ, "object"),
@@ -153,7 +154,8 @@ def _request(method: str, path: str, target: str, flows: dict) -> tuple[str, dic
     body: object = {} if method == "POST" else None
     if path.endswith("/as-of"):
         params["at"] = datetime.now(UTC).isoformat()
-    if path in ("/recruitments", "/appointments", "/claims", "/notifications") and method == "GET":
+    if path in ("/recruitments", "/appointments", "/claims", "/notifications",
+                "/reports") and method == "GET":
         params["municipality"] = target
     if path.startswith("/documents/"):
         params["campaign"] = f.campaign

@@ -80,3 +80,9 @@ async def test_report_from_the_log_json_and_csv_for_readers_and_the_coordinator(
 
     outside = tokens("coordinator", OTHER, sub="other-coordinator")
     assert (await http.get(f"/reports/{OWN}", headers=outside)).status_code == 404
+
+    both = tokens("coordinator", OWN, OTHER, sub="region-coordinator")
+    region_doc = (await http.get("/reports", headers=both)).json()
+    assert [x["municipality"] for x in region_doc["items"]] == sorted([OWN, OTHER])
+    assert region_doc["region"]["time_to_fill_days"]["filled"] >= 1
+    assert (await http.get("/reports", headers=outside)).json()["items"][0]["municipality"] == OTHER

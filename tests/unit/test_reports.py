@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from domain.events import ApplicationReceived, Appointed, RoleDefined
 from domain.posting import ChannelKind
-from views.reports import campaign_report, to_csv
+from views.reports import campaign_report, region_report, to_csv
 
 JST = timezone(timedelta(hours=9))
 M = "073024"
@@ -69,3 +69,32 @@ def test_time_to_fill_and_applicants_per_channel_hand_computed():
     assert [r[2] for r in channels[-2:]] == ["247", "615"]
     campaigns = list(csv.reader(io.StringIO(to_csv(report, "campaigns"))))
     assert campaigns[1][:5] == ["c1", "2024-04-01", "2024-07-15", "105", "4"]
+
+
+def test_region_report_sums_its_municipalities():
+    """Two towns: A filled one campaign in 105 days (2 applicants on its website), B one in
+    29 days (1 via an agency) -> region: 2 filled, median 67, own_website 2, agency 1."""
+    a = campaign_report("000001", [
+        ("recruitment:000001:c1", RoleDefined.model_construct(
+            at=datetime(2024, 4, 1, tzinfo=JST), by="x")),
+        ("appointment:000001:p1", Appointed.model_construct(
+            at=datetime(2024, 7, 15, tzinfo=JST), by="x", campaign_id="c1")),
+        *[(f"application:000001:c1:a{i}", ApplicationReceived.model_construct(
+            at=datetime(2024, 5, 1, tzinfo=JST), by="x", channel=ChannelKind.own_website))
+          for i in (1, 2)],
+    ])
+    b = campaign_report("000002", [
+        ("recruitment:000002:c1", RoleDefined.model_construct(
+            at=datetime(2024, 6, 1, tzinfo=JST), by="x")),
+        ("application:000002:c1:a1", ApplicationReceived.model_construct(
+            at=datetime(2024, 6, 5, tzinfo=JST), by="x", channel=ChannelKind.agency)),
+        ("appointment:000002:p1", Appointed.model_construct(
+            at=datetime(2024, 6, 30, tzinfo=JST), by="x", campaign_id="c1")),
+    ])
+    region = region_report([a, b])
+    assert [x["municipality"] for x in region["items"]] == ["000001", "000002"]
+    assert region["region"]["municipalities"] == 2
+    assert region["region"]["time_to_fill_days"]["median"] == 67.0
+    assert region["region"]["applicants_by_channel"]["own_website"] == 2
+    assert region["region"]["applicants_by_channel"]["agency"] == 1
+    assert "campaigns" not in region["items"][0]
