@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import assess, audit, data, db, doc, services, token, user
+from cli import assess, audit, data, db, doc, reports, services, token, user
 
 app = typer.Typer(
     name="ninyo",
@@ -29,6 +29,7 @@ app.command("worker")(services.worker)
 app.command("api")(services.api)
 app.command("demo")(services.demo)
 app.command("doc")(doc.doc)
+app.command("report")(reports.report)
 
 
 if __name__ == "__main__":  # pragma: no cover
