@@ -190,7 +190,8 @@ async def _subsidy(store: Any, subj: Subject, *, pdf: bool) -> tuple[Rendered, i
     from domain.claim_costs import assess_year, costs_of_year
 
     m, fy = subj.municipality, subj.fiscal_year
-    assert fy is not None
+    if fy is None:  # the route's fiscal_year is optional for the other kinds
+        raise DocumentNotAvailable("the subsidy document is per fiscal year: give fiscal_year")
     recorded = [*await store.read_category(streams.appointments_of(m)),
                 *await store.read_category(streams.campaigns_of(m))]
     events = [(r.stream_id, parse_event(r.type, r.data, r.schema_version)) for r in recorded]
