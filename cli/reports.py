@@ -35,7 +35,8 @@ def report(
 
     async def work() -> list[dict[str, Any]]:
         async with bootstrap.runtime(temporal=False) as rt:
-            return [await reports.municipality_report(rt.store, m) for m in municipalities]
+            today = reports.today()
+            return [await reports.municipality_report(rt.store, m, today) for m in municipalities]
 
     docs = asyncio.run(work())
     if csv is not None:

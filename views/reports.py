@@ -17,14 +17,27 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from statistics import median
 from typing import Any
 
 from domain import streams
-from domain.events import ApplicationReceived, Appointed, DomainEvent, RoleDefined, parse_event
+from domain.events import (
+    ApplicationReceived,
+    Appointed,
+    DocumentScreeningCompleted,
+    DomainEvent,
+    RoleDefined,
+    SubsidyClaimDrafted,
+    SubsidyClaimed,
+    SubsidyDecided,
+    TermEnded,
+    TermRenewed,
+    parse_event,
+)
 from domain.fiscal import japan_date
 from domain.posting import ChannelKind
+from domain.screening import ScreeningOutcome
 
 # 自治体DX全体手順書 §4.4 (参考: 募集経路の事例); the domain brief, "Numbers the manual gives"
 REFERENCE = {
@@ -34,21 +47,46 @@ REFERENCE = {
 }
 
 
-def campaign_report(municipality: str, events: Iterable[tuple[str, DomainEvent]]) -> dict[str, Any]:
-    """The report over ``(stream_id, event)`` pairs of one municipality, in log order."""
+TERMS_ENDING_WITHIN_DAYS = 90
+
+
+def campaign_report(municipality: str, events: Iterable[tuple[str, DomainEvent]],
+                    today: date | None = None) -> dict[str, Any]:
+    """The report over ``(stream_id, event)`` pairs of one municipality, in log order;
+    ``today`` (Japan's date) for the terms ending in the next 90 days (none without it)."""
     defined: dict[str, date] = {}
     appointed: dict[str, date] = {}
     channels: dict[str, dict[str, int]] = {}
+    screened: dict[str, list[bool]] = {}  # campaign -> passed (not failed) per screening
+    term_end: dict[str, date | None] = {}  # appointment -> last day (None: ended)
+    claims: dict[int, dict[str, Any]] = {}
     for stream_id, e in events:
         match e:
+            case DocumentScreeningCompleted():
+                screened.setdefault(streams.parse(stream_id).key, []).append(
+                    e.outcome is not ScreeningOutcome.failed)
+            case Appointed() if streams.kind_of(stream_id) == "appointment":
+                appointed.setdefault(e.campaign_id, japan_date(e.at))
+                term_end[e.appointment_id] = e.terms.term.end
+            case TermRenewed():
+                term_end[e.appointment_id] = e.new_end
+            case TermEnded():
+                term_end[e.appointment_id] = None
+            case SubsidyClaimDrafted():
+                claims.setdefault(e.fiscal_year, {})["claimed_yen"] = e.amount_yen
+            case SubsidyClaimed():
+                fy = int(streams.last_part(stream_id))
+                claims.setdefault(fy, {})["submitted_on"] = e.submitted_on.isoformat()
+            case SubsidyDecided():
+                fy = int(streams.last_part(stream_id))
+                claims.setdefault(fy, {}).update(granted_yen=e.granted_yen,
+                                                 decided_on=e.decided_on.isoformat())
             case RoleDefined() if streams.kind_of(stream_id) == "recruitment":
                 defined.setdefault(streams.last_part(stream_id), japan_date(e.at))
             case ApplicationReceived():
                 campaign = streams.parse(stream_id).key
                 per = channels.setdefault(campaign, {})
                 per[e.channel.value] = per.get(e.channel.value, 0) + 1
-            case Appointed() if streams.kind_of(stream_id) == "appointment":
-                appointed.setdefault(e.campaign_id, japan_date(e.at))
     rows = []
     for campaign, start in defined.items():
         end = appointed.get(campaign)
@@ -60,15 +98,32 @@ def campaign_report(municipality: str, events: Iterable[tuple[str, DomainEvent]]
             "time_to_fill_days": (end - start).days if end else None,
             "applicants": sum(by_channel.values()),
             "applicants_by_channel": by_channel,
+            "screened": len(screened.get(campaign, [])),
+            "screening_passed": sum(screened.get(campaign, [])),
         })
+    ending = []
+    if today is not None:
+        for appointment, end in term_end.items():
+            if end is not None and 0 <= (end - today).days <= TERMS_ENDING_WITHIN_DAYS:
+                ending.append({"appointment_id": appointment, "term_end": end.isoformat(),
+                               "days_left": (end - today).days})
     return {"municipality": municipality, "campaigns": rows, **_summary(rows),
+            "terms_ending": sorted(ending, key=lambda x: (x["term_end"], x["appointment_id"])),
+            "subsidy_by_fiscal_year": [
+                {"fiscal_year": fy, "claimed_yen": c.get("claimed_yen"),
+                 "submitted_on": c.get("submitted_on"), "granted_yen": c.get("granted_yen"),
+                 "decided_on": c.get("decided_on")} for fy, c in sorted(claims.items())],
             "reference": REFERENCE}
 
 
 def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Time to fill and applicants per channel over campaign rows."""
     filled = [r["time_to_fill_days"] for r in rows if r["time_to_fill_days"] is not None]
+    screened = sum(r["screened"] for r in rows)
     return {
+        "screening": {"screened": screened, "passed": sum(r["screening_passed"] for r in rows),
+                      "pass_rate": round(sum(r["screening_passed"] for r in rows) / screened, 3)
+                      if screened else None},
         "time_to_fill_days": {
             "campaigns": len(rows), "filled": len(filled), "open": len(rows) - len(filled),
             "median": median(filled) if filled else None,
@@ -85,24 +140,33 @@ def region_report(reports: list[dict[str, Any]]) -> dict[str, Any]:
     without its campaign rows) and the summary over every campaign of the region."""
     rows = [r for report in reports for r in report["campaigns"]]
     return {
-        "items": [{"municipality": x["municipality"], "time_to_fill_days": x["time_to_fill_days"],
-                   "applicants_by_channel": x["applicants_by_channel"]} for x in reports],
+        "items": [{k: x[k] for k in ("municipality", "time_to_fill_days", "applicants_by_channel",
+                                     "screening", "terms_ending", "subsidy_by_fiscal_year")}
+                  for x in reports],
         "region": {"municipalities": len(reports), **_summary(rows)},
         "reference": REFERENCE,
     }
 
 
-async def municipality_report(store: Any, municipality: str) -> dict[str, Any]:
+def today() -> date:
+    """Japan's date now (the API's and the CLI's clock; the report itself takes ``today``)."""
+    return japan_date(datetime.now(UTC))
+
+
+async def municipality_report(store: Any, municipality: str,
+                              today: date | None = None) -> dict[str, Any]:
     """``campaign_report`` over the municipality's streams as recorded now."""
     recorded = []
     for prefix in (streams.campaigns_of(municipality), streams.all_applications_of(municipality),
-                   streams.appointments_of(municipality)):
+                   streams.appointments_of(municipality), streams.claims_of(municipality)):
         recorded += await store.read_category(prefix)
     recorded.sort(key=lambda e: e.position)
-    wanted = {"RoleDefined", "ApplicationReceived", "Appointed"}
+    wanted = {"RoleDefined", "ApplicationReceived", "Appointed", "DocumentScreeningCompleted",
+              "TermRenewed", "TermEnded", "SubsidyClaimDrafted", "SubsidyClaimed",
+              "SubsidyDecided"}
     return campaign_report(municipality, (
         (e.stream_id, parse_event(e.type, e.data, e.schema_version))
-        for e in recorded if e.type in wanted))
+        for e in recorded if e.type in wanted), today)
 
 
 def to_csv(report: dict[str, Any], table: str) -> str:

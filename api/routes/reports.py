@@ -31,7 +31,7 @@ async def municipality_report(
     format: Annotated[Literal["json", "csv"], Query()] = "json",  # noqa: A002
     table: Annotated[Literal["campaigns", "channels"], Query()] = "campaigns",
 ) -> dict[str, Any] | Response:
-    report = await reports.municipality_report(store, municipality)
+    report = await reports.municipality_report(store, municipality, reports.today())
     if format == "csv":
         return Response(reports.to_csv(report, table), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition":
@@ -44,4 +44,6 @@ async def municipality_report(
 async def region_report(principal: listing.Lister, store: StoreDep,
                         municipality: listing.MuniFilter = None) -> dict[str, Any]:
     munis = listing.visible_municipalities(principal, municipality)
-    return reports.region_report([await reports.municipality_report(store, m) for m in munis])
+    today = reports.today()
+    return reports.region_report([await reports.municipality_report(store, m, today)
+                                  for m in munis])

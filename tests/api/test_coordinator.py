@@ -69,7 +69,9 @@ async def test_report_from_the_log_json_and_csv_for_readers_and_the_coordinator(
     assert row["applicants"] == 1
     assert report["reference"]["own_website_average"] == 6
     assert set(row) == {"campaign_id", "defined_on", "appointed_on", "time_to_fill_days",
-                        "applicants", "applicants_by_channel"}  # counts, no persons
+                        "applicants", "applicants_by_channel", "screened",
+                        "screening_passed"}  # counts, no persons
+    assert [t["appointment_id"] for t in report["terms_ending"]] == []  # a term of years
 
     text = await http.get(f"/reports/{OWN}", params={"format": "csv", "table": "channels"},
                           headers=region)
