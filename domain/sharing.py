@@ -288,3 +288,18 @@ def assess_members(
         m.id: assess_subsidy(member_contract_input(joint, costs, m.id, fiscal_year))
         for m in joint.members
     }
+
+
+# ------------------------------------------------------------------ bid restrictions
+
+
+def advisors_on(joint: JointAppointment, member_id: str, day: dt.date,
+                expert_id: str | None = None) -> tuple[str, ...]:
+    """The shared expert as one of ``member_id``'s CIO advisors on ``day`` (a procurement's
+    publication day) for the bid assessment's ``advisors`` (R-BID-B1): only while the
+    member takes part (its membership covers the day). ``expert_id`` names the person in
+    the bid input (default: the joint appointment's id)."""
+    member = joint.member(member_id)
+    if member is None or not member.covers(day, day):
+        return ()
+    return (expert_id or joint.id,)

@@ -269,3 +269,33 @@ def test_R_SHARE_ties_are_broken_by_share_then_id_whatever_the_order():
     assert split_amount(2, shares) == {"a": 1, "b": 0, "c": 1}
     assert split_amount(2, tuple(reversed(shares))) == {"a": 1, "b": 0, "c": 1}
     assert split_amount(0, shares) == {"a": 0, "b": 0, "c": 0}
+
+
+def test_R_SHARE_R_BID_the_shared_expert_advises_a_member_only_while_it_takes_part():
+    """Town C joins on 2024-10-01: its procurement published in September is not restricted
+    by the shared expert's employer (R-BID-B1), one published in November is."""
+    from domain.assessments import assess_bid
+    from domain.sharing import advisors_on
+
+    joint = three_towns()
+
+    def bid(published: dt.date) -> dict:
+        return assess_bid({
+            "rule_set": "B1",
+            "procurement": {"id": "P-1", "published": published.isoformat(), "advised_by": [],
+                            "spec_writers": [], "evaluators": [], "supervisors": []},
+            "bidder": "Example Systems K.K.",
+            "people": [{"id": "joint-1", "side_jobs": [], "employments": [
+                {"company": "Example Systems K.K.", "from": "2020-04-01", "to": None}]}],
+            "groups": [],
+            "advisors": list(advisors_on(joint, "town-c", published)),
+            "contract": {"company": None, "start": "2024-04-01", "end": "2025-03-31"},
+            "exemption": None,
+        })
+
+    assert advisors_on(joint, "town-c", D(2024, 9, 15)) == ()
+    assert bid(D(2024, 9, 15))["decision"] == "allowed"
+    assert advisors_on(joint, "town-c", D(2024, 11, 1)) == ("joint-1",)
+    assert bid(D(2024, 11, 1))["decision"] == "restricted"
+    assert advisors_on(joint, "town-a", D(2024, 5, 1), expert_id="adv-7") == ("adv-7",)
+    assert advisors_on(joint, "city-x", D(2024, 5, 1)) == ()
