@@ -16,7 +16,7 @@ the workflow continues as new into the next fiscal year — or finishes once the
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -59,6 +59,10 @@ with workflow.unsafe.imports_passed_through():
         TermCommand,
     )
 
+# Since this patch an ended appointment stays open for late costs through May 31 after its
+# last fiscal year (issue 11 point 2); histories recorded before it closed at once.
+LATE_COSTS_PATCH = "appointment-late-costs"
+
 
 def _days(d: timedelta) -> str:
     return f"{d.days}d"
@@ -82,6 +86,8 @@ class AppointmentWorkflow:
         self._lock = asyncio.Lock()
         self._ready = carried is not None
         self._year_closed = False
+        self._costs_until: datetime | None = None  # an ended term still takes late costs
+        self._decided_claims: set[int] = set()  # fiscal years whose claim is decided
 
     @workflow.run
     async def run(self, inp: AppointmentInput) -> AppointmentView:
@@ -95,6 +101,8 @@ class AppointmentWorkflow:
                 await self._commit([a], Actor(id=a.by, role="approver"))
             self._ready = True
         await self._timers.run(self._due, lambda: self._year_closed, self._lock)
+        if self._state.status is AppointmentStatus.ended and workflow.patched(LATE_COSTS_PATCH):
+            await self._take_late_costs()
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._state.status is AppointmentStatus.ended:
             return self.status()
@@ -106,11 +114,32 @@ class AppointmentWorkflow:
             ),
         }))
 
+    async def _take_late_costs(self) -> None:
+        """Issue 11 point 2: the last months' pay is paid after the term ends. The ended
+        appointment keeps taking costs (RecordCost) through the 出納整理期間 — to May 31
+        after its last fiscal year (地方自治法235条の5) — then closes."""
+        fy = self._inp.fiscal_year
+        until = start_of_day_jst(date(fy + 1, 6, 1))
+        self._costs_until = until
+        if workflow.now() < until:
+            try:
+                await workflow.wait_condition(lambda: False, timeout=until - workflow.now())
+            except TimeoutError:
+                pass
+        # and until the claim of that fiscal year is decided (its workflow tells us)
+        await workflow.wait_condition(lambda: fy in self._decided_claims)
+
     def _stage(self) -> str:
         s = self._state.status
         return "active" if s is AppointmentStatus.none else s.value
 
     # ------------------------------------------------------------------ commands
+
+    @workflow.signal(name="claim_decided")
+    def claim_decided(self, fiscal_year: int) -> None:
+        """The municipality's claim of ``fiscal_year`` is decided: late costs of an ended
+        term may stop (issue 11 point 2)."""
+        self._decided_claims.add(fiscal_year)
 
     @workflow.update(name="command")
     async def command(self, cmd: TermCommand) -> CommandResult:
@@ -195,6 +224,11 @@ class AppointmentWorkflow:
             return [year_end]
         start = start_of_day_jst(s.term_start)
         end = end_of_day_jst(s.term_end)
+        if end <= self._inp.appointed.at:
+            # an appointment recorded after its term (an existing advisor taken into the
+            # system, issue 11 point 2): the term simply ends, no stale reminders
+            return [Due(end, f"term_end:{s.term_end.isoformat()}", self._end_term(s.term_end)),
+                    year_end]
         open_items = [
             i for i in applicable_items(s.appointee_for_profit) if i != 6 and i not in s.readiness
         ]
@@ -267,6 +301,8 @@ class AppointmentWorkflow:
             start_to_close_timeout=STORE_TIMEOUT, retry_policy=STORE_RETRY,
         )
         self._claims.append(fy)
+        if started.already_closed:  # that year's claim was decided already
+            self._decided_claims.add(fy)
         workflow.logger.info("appointment %s: fiscal year %d closed (claim %s)",
                              self._appointment, fy, started.workflow_id)
         self._year_closed = True

@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.errors import RuleViolation
     from domain.events import DomainEvent
+    from workflows import ids
     from workflows.common import (
         STORE_RETRY,
         STORE_TIMEOUT,
@@ -60,6 +61,8 @@ with workflow.unsafe.imports_passed_through():
 
 # Since this patch the year's costs are gathered and assessed by one activity.
 ONE_ASSESS_ACTIVITY_PATCH = "claim-assess-one-activity"
+# Since this patch the decided claim signals its appointments (late costs, issue 11 point 2).
+TELL_APPOINTMENTS_PATCH = "claim-tells-appointments"
 
 
 @workflow.defn(name="SubsidyClaimWorkflow")
@@ -110,8 +113,21 @@ class SubsidyClaimWorkflow:
             kind="claim:drafted", municipality=self._code,
         )
         await workflow.wait_condition(lambda: self._state.stage is claim.ClaimStage.decided)
+        if workflow.patched(TELL_APPOINTMENTS_PATCH):
+            await self._tell_appointments_decided()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
+
+    async def _tell_appointments_decided(self) -> None:
+        """The appointments whose year this claim covers stop taking late costs (an ended
+        term keeps taking them until its year's claim is decided, issue 11 point 2)."""
+        for appointment_id in self._appointments:
+            handle = workflow.get_external_workflow_handle(
+                ids.appointment_id(self._code, appointment_id))
+            try:
+                await handle.signal("claim_decided", self._inp.fiscal_year)
+            except Exception as err:  # noqa: BLE001 - a finished appointment needs nothing
+                workflow.logger.info("claim %s: %s not told (%s)", self._id, appointment_id, err)
 
     # ------------------------------------------------------------------ signal
 

@@ -17,6 +17,7 @@ from workflows.models import (
     ApproveClaim,
     ClaimView,
     CommandResult,
+    DraftClaimNow,
     RecordDecision,
     RecordSubmission,
 )
@@ -24,6 +25,18 @@ from workflows.models import (
 
 async def _upd(handle, name, arg):
     return await handle.execute_update(name, arg, result_type=CommandResult)
+
+
+async def _decide_claim(env, code: str, fy: int) -> None:
+    """Draft (now, when still collecting), approve, submit and decide a year's claim."""
+    claim = env.client.get_workflow_handle(f"subsidy:{code}:{fy}", result_type=ClaimView)
+    if (await claim.query("status", result_type=ClaimView)).stage == "collecting":
+        await _upd(claim, "draft_now", DraftClaimNow(actor=OFFICER))
+    day = (await env.get_current_time()).date()
+    await _upd(claim, "approve", ApproveClaim(actor=APPROVER))
+    await _upd(claim, "record_submission", RecordSubmission(actor=OFFICER, submitted_on=day))
+    await _upd(claim, "record_decision", RecordDecision(actor=OFFICER, decided_on=day,
+                                                        granted_yen=0))
 
 
 async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
@@ -72,6 +85,10 @@ async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
     # the term runs out: 90/30-day reminders, the term ends, the last year is claimed
     last_fy = fiscal_year_of(sc.term.end)
     await advance(env, date(last_fy + 1, 4, 2) - (await env.get_current_time()).date())
+    # an ended term takes late costs until its last year's claim is decided (issue 11
+    # point 2): decide it, then the appointment closes
+    await _decide_claim(env, sc.municipality.code, last_fy)
+    await advance(env, date(last_fy + 1, 6, 2) - (await env.get_current_time()).date())  # 出納整理期間
     result = await ap.result()
     assert result.status == "ended"
     assert result.claims == list(range(fy, last_fy + 1))  # one claim per fiscal year served
@@ -142,3 +159,39 @@ async def test_two_appointments_of_one_municipality_share_one_yearly_claim(ts):
     for ap in ("ap1", "ap2"):
         await env.client.get_workflow_handle(f"appointment:{town.code}:{ap}").terminate("test over")
     await claim.terminate("test over")
+
+
+async def test_past_term_appointment_takes_late_costs_without_stale_reminders(ts):
+    """Issue 11 point 2: an existing advisor whose term is already past is recorded (no
+    stale reminders), and pay for the last months, paid after the term ended, is still
+    recorded until the claim of its fiscal year is decided (the appointment closed at once
+    and answered STATE-WORKFLOW-CLOSED before)."""
+    from domain.posting import Term
+    from tests.unit import lifecycle_builders as lb
+    from tests.workflows.builders import jst_day
+
+    env, store, tq = ts.env, ts.store, ts.task_queue
+    now = await env.get_current_time()
+    today = jst_day(now)
+    last_fy = fiscal_year_of(today) - 1  # the term ended in the previous fiscal year
+    end = date(last_fy + 1, 2, 28)
+    sc = Scenario(now, campaign_id="past", municipality=municipality("074098"))
+    sc.term = Term(start=date(last_fy, 4, 1), end=end)
+    sc.role = lb.role(term=sc.term)
+    await run_to_appointment(env, tq, sc)
+    code = sc.municipality.code
+    ap = env.client.get_workflow_handle(f"appointment:{code}:ap1", result_type=AppointmentView)
+    await advance(env, timedelta(days=1))
+    # February's pay, paid in March after the term ended: still recorded
+    await _upd(ap, "command", RecordCost(actor=OFFICER, cost_id="last-pay",
+                                        cost_kind=CostKind.remuneration, amount_yen=300_000,
+                                        paid_on=date(last_fy + 1, 3, 10)))
+    view = await ap.query("status", result_type=AppointmentView)
+    assert view.status == "ended" and view.costs_by_fiscal_year == {last_fy: 300_000}
+    events = await store.read_stream(f"appointment:{code}:ap1")
+    assert "ReminderSent" not in types(events) and "TermEnded" in types(events)
+    # it stays open for late costs until that year's claim is decided (the claim signals
+    # it; the whole round is in test_term_with_readiness_costs_yearly_claim_and_term_end)
+    assert (await ap.query("status", result_type=AppointmentView)).claims == [last_fy]
+    await ap.terminate("test over")
+    await env.client.get_workflow_handle(f"subsidy:{code}:{last_fy}").terminate("test over")
