@@ -114,6 +114,15 @@ def appointment(file: str = FILE_ARG, policy: Path | None = POLICY_OPT) -> None:
     _run(assess_appointment, file, policy)
 
 
+@app.command("shares")
+def shares(file: str = FILE_ARG, policy: Path | None = POLICY_OPT) -> None:
+    """A joint appointment's costs split into each member's shares and each member's
+    claim on its own shares (R-SHARE, issue 14)."""
+    from domain.sharing import assess_shares
+
+    _run(assess_shares, file, policy)
+
+
 @app.command("bid")
 def bid(file: str = FILE_ARG, policy: Path | None = POLICY_OPT) -> None:
     """Whether a bidder may bid under the chosen rule set (R-BID)."""

@@ -29,6 +29,7 @@ from domain.costs import CostCategory, CostKind
 from domain.errors import RuleViolation
 from domain.findings import yen
 from domain.fiscal import FiscalYear
+from domain.policy import Policy
 from domain.values import AppointmentForm, Frozen, Municipality
 
 HUNDRED = Decimal(100)
@@ -278,14 +279,15 @@ def member_contract_input(
 
 
 def assess_members(
-    joint: JointAppointment, costs: Sequence[SharedCost], fiscal_year: int
+    joint: JointAppointment, costs: Sequence[SharedCost], fiscal_year: int,
+    policy: Policy | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Each member's assessment (contracts.md output) for ``fiscal_year``, on its own shares.
     A prefecture's share is refused by R-SUB-1 in its own assessment and never moves to
     another member."""
     validate(joint)
     return {
-        m.id: assess_subsidy(member_contract_input(joint, costs, m.id, fiscal_year))
+        m.id: assess_subsidy(member_contract_input(joint, costs, m.id, fiscal_year), policy)
         for m in joint.members
     }
 
@@ -303,3 +305,41 @@ def advisors_on(joint: JointAppointment, member_id: str, day: dt.date,
     if member is None or not member.covers(day, day):
         return ()
     return (expert_id or joint.id,)
+
+
+# ------------------------------------------------------------------ the JSON door
+
+
+class SharesInput(Frozen):
+    """``ninyo assess shares`` / ``POST /assessments/shares``: a joint appointment, its
+    recorded costs and the fiscal year to assess each member's claim for."""
+
+    joint: JointAppointment
+    costs: tuple[SharedCost, ...] = ()
+    fiscal_year: int = Field(ge=2000, le=2100)
+
+
+def assess_shares(doc: dict, policy: Policy | None = None) -> dict[str, Any]:
+    """Each member's shares of each cost of ``fiscal_year`` and its assessment (the
+    contract's subsidy output) — R-SHARE-1..4 refusals as ``RuleViolation``."""
+    from domain.assessments import parse
+
+    data = parse(SharesInput, doc)
+    joint = validate(data.joint)
+    fy = FiscalYear(data.fiscal_year)
+    in_year = [c for c in data.costs if fy.contains(c.share_day)]
+    split = [x for c in in_year for x in split_cost(joint, c)]
+    assessments = assess_members(joint, in_year, data.fiscal_year, policy)
+    return {
+        "fiscal_year": data.fiscal_year,
+        "joint_appointment": joint.id,
+        "members": [{
+            "member": m.id,
+            "municipality": m.municipality.name,
+            "shares": [{"cost_id": x.cost_id, "percent": str(x.percent),
+                        "amount_yen": x.amount_yen} for x in split if x.member == m.id],
+            "share_total_yen": sum(x.amount_yen for x in split if x.member == m.id),
+            "assessment": assessments[m.id],
+        } for m in joint.members],
+        "cost_total_yen": sum(c.amount_yen for c in in_year),
+    }

@@ -7,6 +7,9 @@ CLI's stderr document ``{"error": {"code": "invalid_input", "message", "field"}}
 422 — byte for byte the same judgement, no FastAPI coercion in between. The OpenAPI
 schema of each body is the domain's own input model (``Assess*`` components).
 Any authenticated role may assess — nothing is written.
+``POST /assessments/shares`` (issue 14, R-SHARE; not part of contracts.md) splits a joint
+appointment's costs and assesses each member's claim on its own shares through the
+subsidy contract; an R-SHARE refusal answers 409 with its rule code.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ PREFIX = "Assess"
 def _input_models() -> dict[str, type]:
     from domain.assessments import AppointmentInput, SubsidyInput
     from domain.bid_restriction import BidCase
+    from domain.sharing import SharesInput
 
-    return {"subsidy": SubsidyInput, "appointment": AppointmentInput, "bid": BidCase}
+    return {"subsidy": SubsidyInput, "appointment": AppointmentInput, "bid": BidCase,
+            "shares": SharesInput}
 
 
 def openapi_components() -> dict[str, Any]:
@@ -79,3 +84,12 @@ async def assess_appointment(request: Request, _: PrincipalDep) -> dict[str, Any
 async def assess_bid(request: Request, _: PrincipalDep) -> dict[str, Any]:
     """入札参加制限の判定 (A, B1, B2, C, DA)."""
     return await _assess("bid", request)
+
+
+@router.post("/shares", responses=error_responses(401, 409, 422), openapi_extra=_body_spec("shares"),
+             summary="R-SHARE: a joint appointment's shares and each member's claim")
+async def assess_shares(request: Request, _: PrincipalDep) -> dict[str, Any]:
+    """共同任用の経費負担の按分と団体ごとの措置額の試算 (R-SHARE, R-SUB)."""
+    from domain.sharing import assess_shares as assess
+
+    return assess(await _document(request))

@@ -40,6 +40,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("POST", "/assessments/subsidy"): (ALL, None),
     ("POST", "/assessments/appointment"): (ALL, None),
     ("POST", "/assessments/bid"): (ALL, None),
+    ("POST", "/assessments/shares"): (ALL, None),  # issue 14 (R-SHARE)
     ("GET", "/audit/streams/{stream_id}/history"): (PERSONAL, "object"),
     ("GET", "/audit/streams/{stream_id}/as-of"): (PERSONAL, "object"),
     ("POST", "/audit/verify"): (LOG, None),
@@ -101,6 +102,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
 }
 PUBLIC = {("GET", "/healthz"), ("GET", "/readyz")}  # /metrics: not in the schema
 NOT_WRITES = {"/assessments/subsidy", "/assessments/appointment", "/assessments/bid",
+              "/assessments/shares",
               "/audit/verify", "/audit/checkpoint"}
 ASSESSMENT_BODIES = {"/assessments/subsidy": SUBSIDY_IN, "/assessments/appointment": APPOINTMENT_IN,
                      "/assessments/bid": BID_IN}

@@ -299,3 +299,45 @@ def test_R_SHARE_R_BID_the_shared_expert_advises_a_member_only_while_it_takes_pa
     assert bid(D(2024, 11, 1))["decision"] == "restricted"
     assert advisors_on(joint, "town-a", D(2024, 5, 1), expert_id="adv-7") == ("adv-7",)
     assert advisors_on(joint, "city-x", D(2024, 5, 1)) == ()
+
+
+def test_R_SHARE_json_door_gives_each_members_shares_and_claim():
+    from domain.sharing import assess_shares
+
+    doc = {
+        "fiscal_year": 2024,
+        "joint": three_towns().model_dump(mode="json"),
+        "costs": [c.model_dump(mode="json") for c in fy2024_costs()],
+    }
+    out = assess_shares(doc)
+    by = {m["member"]: m for m in out["members"]}
+    assert out["cost_total_yen"] == 3_850_002
+    assert sum(m["share_total_yen"] for m in out["members"]) == 3_850_002
+    assert by["town-c"]["share_total_yen"] == 683_265
+    assert by["town-c"]["assessment"]["total_measure_yen"] == 341_632
+    assert {s["cost_id"] for s in by["town-c"]["shares"]} >= {"bonus-2024-12"}
+    assert "rem-2024-09" not in {s["cost_id"] for s in by["town-c"]["shares"]}
+
+    doc["joint"]["periods"][0]["shares"][0]["percent"] = "49"
+    with pytest.raises(RuleViolation) as e:
+        assess_shares(doc)
+    assert e.value.code == "R-SHARE-1"
+    with pytest.raises(RuleViolation) as e:
+        assess_shares({"fiscal_year": 2024})
+    assert e.value.code == "invalid_input"
+
+
+def test_R_SHARE_cli_assess_shares(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    f = tmp_path / "joint.json"
+    f.write_text(json.dumps({"fiscal_year": 2024, "joint": three_towns().model_dump(mode="json"),
+                             "costs": [c.model_dump(mode="json") for c in fy2024_costs()]}))
+    r = CliRunner().invoke(app, ["assess", "shares", str(f)])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert sum(m["share_total_yen"] for m in out["members"]) == out["cost_total_yen"]
