@@ -28,7 +28,7 @@ from ninyo.settings import Settings, secret_bytes
 
 ALGORITHM = "HS256"
 ISSUER = "ninyo"
-_MUNICIPALITY_CODE = re.compile(r"^\d{6}$")
+_MUNICIPALITY_CODE = re.compile(r"[0-9]{6}", re.ASCII)
 
 
 class Role(StrEnum):
@@ -105,7 +105,7 @@ def create_token(
     if not sub.strip():
         raise ValueError("sub: must not be empty")
     for code in municipalities:
-        if not _MUNICIPALITY_CODE.match(code):
+        if not _MUNICIPALITY_CODE.fullmatch(code):
             raise ValueError(f"municipality: {code!r} is not a 6-digit municipality code")
     if ttl <= timedelta(0):
         raise ValueError("ttl: must be positive")
@@ -142,7 +142,7 @@ def decode_token(settings: Settings, token: str) -> Principal:
     if not isinstance(sub, str) or not sub.strip():
         raise AuthError("invalid token: empty sub")
     if not isinstance(munis, list) or not all(
-        isinstance(m, str) and _MUNICIPALITY_CODE.match(m) for m in munis
+        isinstance(m, str) and _MUNICIPALITY_CODE.fullmatch(m) for m in munis
     ):
         raise AuthError("invalid token: municipalities must be a list of 6-digit codes")
     return Principal(sub=sub, role=role, municipalities=frozenset(munis))

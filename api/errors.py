@@ -9,17 +9,23 @@
 ``message`` is the Japanese sentence of the code from the catalogue (``domain.i18n``), with
 the specifics; ``message_en`` keeps the English for logs and developers; ``label`` names the
 rule in Japanese. A 422 lists every bad field at once in ``errors``
-(``[{"field", "code", "message", "message_en"}]``), not only the first.
+(``[{"field", "code", "message", "message_en"}]``), not only the first; ``code`` is a
+``VAL-*`` code of ``domain.values`` (bounded value types) or pydantic's error type.
+
+- a body over the size limit                              -> 413 ``body_too_large``
+- anything unexpected                                     -> 500 ``internal_error`` (JSON too)
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import AuthError, Forbidden, NotFound
 from domain import i18n
@@ -35,13 +41,14 @@ class ApiError(Exception):
     """An HTTP refusal with a machine-readable code."""
 
     def __init__(self, status: int, code: str, message: str, field: str | None = None,
-                 errors: list[dict] | None = None) -> None:
+                 errors: list[dict] | None = None, headers: dict | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.field = field
         self.errors = errors
+        self.headers = headers
 
 
 def error_body(code: str, message: str, field: str | None = None,
@@ -56,9 +63,29 @@ def _json(status: int, code: str, message: str, field: str | None = None,
                         headers=headers)
 
 
+def _opened(errors: list[dict]) -> list[dict]:
+    """A ``VAL-INPUT`` error (a whole command's ``domain.values.input_problems``) opened
+    into one error per bad value, with its path under the command's."""
+    out: list[dict] = []
+    for err in errors:
+        problems = (err.get("ctx") or {}).get("problems") if err.get("type") == "VAL-INPUT" else None
+        if not problems:
+            out.append(err)
+            continue
+        for p in problems:
+            loc = (*err.get("loc", ()), *p["field"].split("."))
+            out.append({"loc": loc, "type": p["code"], "msg": p["message"]})
+    return out
+
+
 def invalid_input(errors: list[dict]) -> ApiError:
     """One 422 naming every bad field (``errors``: field path, code, message each)."""
+    errors = _opened(errors)
     items = i18n.field_errors(errors, field_of)
+    for item, err in zip(items, errors, strict=False):
+        if item["code"].startswith("VAL-"):  # the bounded types' own Japanese sentence
+            item["message"] = str(err.get("msg"))
+            item["message_en"] = i18n.message_en(item["code"])
     first = items[0]
     en = "; ".join(f"{i['field']}: {i['message_en']}" if i["field"] else i["message_en"]
                    for i in items)
@@ -77,6 +104,68 @@ def field_of(loc: tuple | list) -> str | None:
     return ".".join(parts) or None
 
 
+# ---------------------------------------------------------------- request body size
+
+MAX_BODY_BYTES = 1024 * 1024  # 1 MiB: far above any command, far below Temporal's 2 MB
+
+
+class BodyTooLarge(StarletteHTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body over {limit} bytes")
+
+
+class BodySizeLimit:
+    """Outermost ASGI middleware: a request body over ``max_bytes`` answers 413 JSON
+    ``body_too_large`` — by its Content-Length before anything reads it, or as soon as a
+    chunked body passes the limit — so it never reaches Temporal (whose "message larger
+    than max" would read as a busy server)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await self._refuse(send)
+            return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            msg = await receive()
+            if msg["type"] == "http.request":
+                received += len(msg.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return msg
+
+        async def tracking_send(msg: Message) -> None:
+            nonlocal started
+            started = started or msg["type"] == "http.response.start"
+            await send(msg)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        doc = error_body("body_too_large", f"request body over {self.max_bytes} bytes",
+                         params={"limit": self.max_bytes})
+        body = json.dumps(doc, ensure_ascii=False).encode()
+        await send({"type": "http.response.start", "status": 413, "headers": [
+            (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
@@ -92,7 +181,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
         params = {"errors": exc.errors} if exc.errors is not None else None
-        return _json(exc.status, exc.code, exc.message, exc.field, params=params)
+        return _json(exc.status, exc.code, exc.message, exc.field, params=params,
+                     headers=exc.headers)
 
     @app.exception_handler(AuthError)
     async def _auth(_: Request, exc: AuthError) -> JSONResponse:
@@ -106,9 +196,16 @@ def install(app: FastAPI) -> None:
     async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
         return _json(404, "not_found", exc.message)
 
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # JSON like every other error, never the exception's text (it may hold personal data)
+        log.error("unexpected_error", path=request.url.path, error_type=type(exc).__name__)
+        return _json(500, "internal_error", "internal error")
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:  # an unparseable body (e.g. not UTF-8): malformed input
             return _json(422, INVALID_INPUT, f"body: {exc.detail}", "body")
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed",
+                413: "body_too_large"}.get(exc.status_code, "http_error")
         return _json(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))

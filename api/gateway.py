@@ -49,14 +49,25 @@ TRANSIENT = (RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.UNAVAILABLE,
 RETRY_FOR = 20.0  # seconds
 
 
+def too_large(exc: RPCError) -> bool:
+    """gRPC refuses an oversized message with RESOURCE_EXHAUSTED too ("message larger than
+    max", "grpc: received message larger than max"): that is a bad request, not backpressure."""
+    text = exc.message.lower()
+    return exc.status == RPCStatusCode.RESOURCE_EXHAUSTED and (
+        "larger than max" in text or "too large" in text)
+
+
 def rpc_error(exc: RPCError) -> ApiError:
     """Temporal's RPC error as the API's error."""
     if exc.status == RPCStatusCode.NOT_FOUND:
         if "completed" in exc.message.lower():
             return ApiError(409, "STATE-WORKFLOW-CLOSED", "this process has already ended")
         return ApiError(404, "not_found", "not found")
+    if too_large(exc):  # gRPC's own size limit, not a busy server: retrying cannot help
+        return ApiError(413, "payload_too_large", "larger than Temporal accepts")
     if exc.status == RPCStatusCode.RESOURCE_EXHAUSTED:
-        return ApiError(429, "busy", f"Temporal is busy, retry later ({exc.message})")
+        return ApiError(429, "busy", f"Temporal is busy, retry later ({exc.message})",
+                        headers={"Retry-After": "1"})
     if exc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
         return ApiError(503, "temporal_unavailable",
                         f"the Temporal frontend is unreachable ({exc.status.name}: {exc.message})")
@@ -72,7 +83,8 @@ async def retrying(call: Callable[[], Awaitable[T]]) -> T:
         try:
             return await call()
         except (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
-            transient = not isinstance(exc, RPCError) or exc.status in TRANSIENT
+            transient = not isinstance(exc, RPCError) or (
+                exc.status in TRANSIENT and not too_large(exc))
             if not transient or loop.time() + delay > deadline:
                 raise
             await asyncio.sleep(delay * random.uniform(0.5, 1.5))

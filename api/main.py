@@ -89,6 +89,7 @@ def create_app(
     errors.install(app)
     _install_view_errors(app)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(errors.BodySizeLimit)  # before anything reads a body
     app.add_middleware(ObservabilityMiddleware)  # outermost: counts every answer
     app.include_router(health.router)
     app.include_router(observability_router)

@@ -105,7 +105,7 @@ def _check_stream(stream: str) -> None:
 
 @app.command("history")
 def history(
-    stream: str = typer.Argument(..., help="e.g. recruitment:073024:c1"),
+    stream: str = typer.Argument(..., help="e.g. recruitment:062049:c1"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """A stream's full history: who did what, when, under which rule."""

@@ -25,6 +25,7 @@ from domain.commands import (
 )
 from domain.errors import RuleViolation
 from domain.events import (
+    ApplicantContact,
     ApplicantRejected,
     ApplicantShortlisted,
     ApplicationReceived,
@@ -85,7 +86,7 @@ def receive_application(
             applicant_id=command.applicant_id,
             channel=command.channel,
             name=command.name,
-            contact=command.contact,
+            contact=ApplicantContact(**command.contact.model_dump()),  # the recorded shape
             career_history=command.career_history,
             profile=command.profile,
             conflict_of_interest=command.conflict_of_interest,

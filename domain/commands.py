@@ -8,10 +8,10 @@ application, appointment, interview, cost, claim) are chosen by the caller and p
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from domain.events import ApplicantContact, CostKind, OfferTerms, PostingCloseReason, TermEndReason
 from domain.posting import ChannelKind, PostingDetails, RoleDefinition
@@ -23,7 +23,20 @@ from domain.screening import (
     RejectionReasonCode,
     Verdict,
 )
-from domain.values import Frozen, Municipality, Yen
+from domain.values import (
+    Email,
+    Frozen,
+    Ident,
+    Money,
+    Municipality,
+    PersonName,
+    RequiredText,
+    SaneDate,
+    SaneDateTime,
+    ShortText,
+    Text,
+    input_problems,
+)
 
 ActorRole = Literal["hr_officer", "approver", "auditor", "applicant", "system"]
 
@@ -31,15 +44,42 @@ ActorRole = Literal["hr_officer", "approver", "auditor", "applicant", "system"]
 class Actor(Frozen):
     """Who issues a command: a user id (never a name) and the role it acts in."""
 
-    id: str = Field(min_length=1)
+    id: ShortText = Field(min_length=1)
     role: ActorRole
 
 
 SYSTEM = Actor(id="system", role="system")
 
 
+class ContactInput(ApplicantContact):
+    """An applicant's contact as an officer enters it: a valid e-mail, bounded text."""
+
+    email: Email | None = None
+    phone: ShortText | None = None
+    address: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_contact(cls, v: object) -> object:
+        return v.model_dump() if isinstance(v, ApplicantContact) else v
+
+
 class Command(Frozen):
+    """Every command: its own fields bounded by their types (``domain.values``), and every
+    string, number and date of its nested parts inside the input bounds (issue 10)."""
+
     actor: Actor
+
+    @model_validator(mode="after")
+    def _inside_input_bounds(self) -> Command:
+        problems = input_problems(self)
+        if problems:
+            raise PydanticCustomError(
+                "VAL-INPUT", "入力に使えない値があります: {fields}",
+                {"fields": ", ".join(p.field for p in problems),
+                 "problems": [p.as_dict() for p in problems]},
+            )
+        return self
 
 
 # ============================================================== campaign
@@ -49,7 +89,7 @@ class DefineRole(Command):
     """HR officer: define (or, while still a draft, redefine) the role of a campaign."""
 
     kind: Literal["DefineRole"] = "DefineRole"
-    campaign_id: str = Field(min_length=1)
+    campaign_id: Ident
     municipality: Municipality
     role: RoleDefinition
 
@@ -62,7 +102,7 @@ class ReturnRole(Command):
     """Approver: send the role back to draft with a reason."""
 
     kind: Literal["ReturnRole"] = "ReturnRole"
-    reason: str = Field(min_length=1)
+    reason: RequiredText
 
 
 class ApproveRole(Command):
@@ -78,7 +118,7 @@ class PublishPosting(Command):
 
 class ExtendPostingDeadline(Command):
     kind: Literal["ExtendPostingDeadline"] = "ExtendPostingDeadline"
-    new_deadline: AwareDatetime
+    new_deadline: SaneDateTime
 
 
 class ClosePosting(Command):
@@ -93,17 +133,17 @@ class Repost(Command):
 
     kind: Literal["Repost"] = "Repost"
     details: PostingDetails
-    reason: str = Field(min_length=1)
+    reason: RequiredText
 
 
 class CloseCampaign(Command):
     kind: Literal["CloseCampaign"] = "CloseCampaign"
-    reason: str = Field(min_length=1)
+    reason: RequiredText
 
 
 class CancelCampaign(Command):
     kind: Literal["CancelCampaign"] = "CancelCampaign"
-    reason: str = Field(min_length=1)
+    reason: RequiredText
 
 
 # ============================================================== applications
@@ -113,11 +153,11 @@ class ReceiveApplication(Command):
     """HR officer (or the application form, as the applicant) records an application."""
 
     kind: Literal["ReceiveApplication"] = "ReceiveApplication"
-    application_id: str = Field(min_length=1)
-    applicant_id: str = Field(min_length=1)
+    application_id: Ident
+    applicant_id: Ident
     channel: ChannelKind
-    name: str = Field(min_length=1)
-    contact: ApplicantContact
+    name: PersonName
+    contact: ContactInput
     career_history: tuple[Employment, ...] = ()
     profile: ApplicantProfile
     conflict_of_interest: ConflictOfInterestDeclaration
@@ -125,56 +165,56 @@ class ReceiveApplication(Command):
 
 class WithdrawApplication(Command):
     kind: Literal["WithdrawApplication"] = "WithdrawApplication"
-    application_id: str
-    reason: str = ""
+    application_id: Ident
+    reason: Text = ""
 
 
 class RequirementOverride(Frozen):
     """An officer's judgement replacing the automatic verdict for one requirement."""
 
-    requirement_id: str
+    requirement_id: Ident
     verdict: Verdict
-    note: str = Field(min_length=1)
+    note: RequiredText
 
 
 class ScreenDocuments(Command):
     """R-SCR-1: match the application against the role's requirements."""
 
     kind: Literal["ScreenDocuments"] = "ScreenDocuments"
-    application_id: str
+    application_id: Ident
     overrides: tuple[RequirementOverride, ...] = ()
 
 
 class ScheduleInterview(Command):
     kind: Literal["ScheduleInterview"] = "ScheduleInterview"
-    application_id: str
-    interview_id: str = Field(min_length=1)
-    scheduled_at: AwareDatetime
-    interviewers: tuple[str, ...] = ()
+    application_id: Ident
+    interview_id: Ident
+    scheduled_at: SaneDateTime
+    interviewers: tuple[ShortText, ...] = Field(default=(), max_length=20)
 
 
 class RecordInterview(Command):
     """R-SCR-2: record concrete projects, positions and results."""
 
     kind: Literal["RecordInterview"] = "RecordInterview"
-    application_id: str
-    interview_id: str
+    application_id: Ident
+    interview_id: Ident
     record: InterviewRecord
 
 
 class ShortlistApplicant(Command):
     kind: Literal["ShortlistApplicant"] = "ShortlistApplicant"
-    application_id: str
-    note: str = ""
+    application_id: Ident
+    note: Text = ""
 
 
 class RejectApplicant(Command):
     """R-SCR-3: the reason is checked by the decide function (so the refusal names the rule)."""
 
     kind: Literal["RejectApplicant"] = "RejectApplicant"
-    application_id: str
+    application_id: Ident
     reason_code: RejectionReasonCode
-    reason: str = ""
+    reason: Text = ""
 
 
 class CloseOutApplicants(Command):
@@ -184,7 +224,7 @@ class CloseOutApplicants(Command):
 
     kind: Literal["CloseOutApplicants"] = "CloseOutApplicants"
     reason_code: RejectionReasonCode = RejectionReasonCode.another_candidate_selected
-    reason: str = "慎重に選考した結果、他の候補者を選定しました。今回は採用を見送らせていただきます。"
+    reason: Text = "慎重に選考した結果、他の候補者を選定しました。今回は採用を見送らせていただきます。"
 
 
 # ============================================================== offer, pledges, appointment
@@ -194,49 +234,49 @@ class ApproveOffer(Command):
     """Approver: approve offering ``terms`` to a shortlisted applicant (R-FORM checked)."""
 
     kind: Literal["ApproveOffer"] = "ApproveOffer"
-    application_id: str
+    application_id: Ident
     # None (issue 11 point 5): the role's and posting's form, term, duties, initiatives and
     # pay — not typed a third time; ``advises_on_procurement`` then says the one thing the
     # role does not
     terms: OfferTerms | None = None
     appointee_for_profit: bool  # works / long worked for a for-profit company
-    appointee_employer: str | None = None
+    appointee_employer: ShortText | None = None
     advises_on_procurement: bool = False
 
 
 class MakeOffer(Command):
     kind: Literal["MakeOffer"] = "MakeOffer"
-    application_id: str
-    expires_at: AwareDatetime
+    application_id: Ident
+    expires_at: SaneDateTime
 
 
 class RecordOfferAccepted(Command):
     """The applicant accepted; pledges are requested with ``pledge_deadline`` (R-PLEDGE-1/2)."""
 
     kind: Literal["RecordOfferAccepted"] = "RecordOfferAccepted"
-    application_id: str
-    pledge_deadline: AwareDatetime
+    application_id: Ident
+    pledge_deadline: SaneDateTime
 
 
 class RecordOfferDeclined(Command):
     kind: Literal["RecordOfferDeclined"] = "RecordOfferDeclined"
-    application_id: str
-    reason: str = ""
+    application_id: Ident
+    reason: Text = ""
 
 
 class LapseOffer(Command):
     """Timer at ``expires_at`` (``expired``), or the officer revoking (``revoked``)."""
 
     kind: Literal["LapseOffer"] = "LapseOffer"
-    application_id: str
+    application_id: Ident
     reason: Literal["expired", "revoked"] = "expired"
 
 
 class SignPledge(Command):
     kind: Literal["SignPledge"] = "SignPledge"
-    application_id: str
-    items: tuple[str, ...] = Field(min_length=1)
-    signed_on: date
+    application_id: Ident
+    items: tuple[ShortText, ...] = Field(min_length=1, max_length=50)
+    signed_on: SaneDate
 
 
 class ExpirePledges(Command):
@@ -244,8 +284,8 @@ class ExpirePledges(Command):
     ``reissue_deadline`` is given — the pledges are re-issued with a new deadline."""
 
     kind: Literal["ExpirePledges"] = "ExpirePledges"
-    application_id: str
-    reissue_deadline: AwareDatetime | None = None
+    application_id: Ident
+    reissue_deadline: SaneDateTime | None = None
 
 
 class ConfirmReadinessItem(Command):
@@ -253,37 +293,37 @@ class ConfirmReadinessItem(Command):
 
     kind: Literal["ConfirmReadinessItem"] = "ConfirmReadinessItem"
     item: int = Field(ge=1, le=6)
-    note: str = Field(min_length=1)
+    note: RequiredText
 
 
 class Appoint(Command):
     """Approver: make the appointment (R-PLEDGE-3, R-FORM)."""
 
     kind: Literal["Appoint"] = "Appoint"
-    application_id: str
-    appointment_id: str = Field(min_length=1)
+    application_id: Ident
+    appointment_id: Ident
 
 
 class RecordCost(Command):
     """A payment: recruitment costs on the campaign, appointment costs on the appointment."""
 
     kind: Literal["RecordCost"] = "RecordCost"
-    cost_id: str = Field(min_length=1)
+    cost_id: Ident
     cost_kind: CostKind
-    amount_yen: Yen = Field(ge=0)
-    paid_on: date
-    note: str = ""
+    amount_yen: Money
+    paid_on: SaneDate
+    note: Text = ""
     # the day the obligation arose (地方自治法施行令143条): decides the fiscal year (R-SUB-6)
-    accrual_date: date | None = None
+    accrual_date: SaneDate | None = None
 
 
 class RecordReminder(Command):
     kind: Literal["RecordReminder"] = "RecordReminder"
-    reminder_kind: str
-    subject_id: str
-    due: AwareDatetime | None = None
-    rule: str | None = None
-    recipient_role: str | None = None
+    reminder_kind: ShortText
+    subject_id: Ident
+    due: SaneDateTime | None = None
+    rule: ShortText | None = None
+    recipient_role: ShortText | None = None
 
 
 # ============================================================== appointment term
@@ -293,14 +333,14 @@ class RenewTerm(Command):
     """Approver: extend the term to ``new_end`` (inclusive) within the R-FORM limits."""
 
     kind: Literal["RenewTerm"] = "RenewTerm"
-    new_end: date
+    new_end: SaneDate
 
 
 class EndTerm(Command):
     kind: Literal["EndTerm"] = "EndTerm"
-    ended_on: date
+    ended_on: SaneDate
     reason: TermEndReason
-    note: str = ""
+    note: Text = ""
 
 
 # ============================================================== subsidy claim (domain.claim)
@@ -336,13 +376,13 @@ class DraftClaimNow(Command):
 
 class RecordSubmission(Command):
     kind: Literal["RecordSubmission"] = "RecordSubmission"
-    submitted_on: date
+    submitted_on: SaneDate
 
 
 class RecordDecision(Command):
     kind: Literal["RecordDecision"] = "RecordDecision"
-    decided_on: date
-    granted_yen: Yen = Field(ge=0)
+    decided_on: SaneDate
+    granted_yen: Money
 
 
 ClaimCommand = (

@@ -21,7 +21,7 @@ from typing import Literal, NamedTuple
 StreamKind = Literal["recruitment", "application", "appointment", "subsidy"]
 STREAM_KINDS: tuple[StreamKind, ...] = ("recruitment", "application", "appointment", "subsidy")
 _PARTS = {"recruitment": 3, "application": 4, "appointment": 3, "subsidy": 3}
-MUNICIPALITY_CODE = re.compile(r"\d{6}")
+MUNICIPALITY_CODE = re.compile(r"[0-9]{6}", re.ASCII)  # ASCII only: no "０７４０８０"
 
 
 def campaign(municipality_code: str, campaign_id: str) -> str:

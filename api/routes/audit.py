@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.auth import Principal, Role
 from api.deps import StoreDep, allow
+from api.errors import invalid_input
 from api.schemas import (
     READ_ERRORS,
     AsOfState,
@@ -26,8 +27,9 @@ from api.schemas import (
     VerifyResponse,
     error_responses,
 )
-from domain import streams
+from domain import streams, values
 from domain.fiscal import as_of_or_refuse
+from domain.values import MunicipalityCode
 from views import audit as audit_views
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -37,11 +39,11 @@ LOG_KEEPERS = (Role.auditor, Role.admin)
 
 StreamId = Annotated[
     str,
-    Path(description="e.g. recruitment:073024:c1 or appointment:073024:a1",
-         pattern=r"^(recruitment|application|appointment|subsidy):\d{6}:[A-Za-z0-9_:-]{1,200}$"),
+    Path(description="e.g. recruitment:062049:c1 or appointment:062049:a1",
+         pattern=r"^(recruitment|application|appointment|subsidy):[0-9]{6}:[A-Za-z0-9_:-]{1,200}$"),
 ]
-Code = Annotated[str, Path(pattern=r"^\d{6}$", description="municipality code")]
-Ident = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Code = Annotated[MunicipalityCode, Path(description="municipality code")]
+Ident = Annotated[values.Ident, Path()]
 
 
 def _stream_municipality(params: dict[str, str]) -> str | None:
@@ -71,7 +73,15 @@ async def as_of(
     _: Reader,
 ) -> dict:
     """A recruitment's or an appointment's state as it was at ``at`` (replayed from the log)."""
-    return await audit_views.state_as_of(store, stream_id, as_of_or_refuse(at, "at"))
+    try:
+        when = as_of_or_refuse(at, "at")
+        problems = values.input_problems(when, "at")
+    except OverflowError:  # "9999-12-31" as a date: its end is past datetime's range
+        problems = [values.date_out_of_window("at")]
+    if problems:
+        raise invalid_input([{"loc": ("query", p.field), "type": p.code, "msg": p.message}
+                             for p in problems])
+    return await audit_views.state_as_of(store, stream_id, when)
 
 
 @router.post("/verify", response_model=VerifyResponse, responses=error_responses(401, 403, 422))

@@ -21,6 +21,8 @@ from api.auth import Principal, Role
 from api.deps import GatewayDep, allow
 from api.errors import invalid_input
 from api.gateway import Gateway
+from domain import values
+from domain.values import MunicipalityCode
 
 OFFICER = (Role.hr_officer, Role.approver)  # the domain lets either issue these
 APPROVER = (Role.approver,)  # approver-only (domain: AUTH-ROLE for anyone else)
@@ -34,8 +36,8 @@ APPLICATION_READERS = (Role.hr_officer, Role.approver, Role.auditor)
 # campaign stages, postings, appointments and claims listed, claims — and nothing personal
 PROGRESS_READERS = (*READERS, Role.coordinator)
 
-Code = Annotated[str, Path(pattern=r"^\d{6}$", description="municipality code (6 digits)")]
-Ident = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Code = Annotated[MunicipalityCode, Path(description="municipality code (6 digits)")]
+Ident = Annotated[values.Ident, Path()]
 
 
 @dataclass(frozen=True)

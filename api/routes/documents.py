@@ -19,12 +19,14 @@ from api.errors import ApiError
 from api.schemas import READ_ERRORS
 from documents import sources
 from documents.render import HTML, PDF
+from domain import values
+from domain.values import MunicipalityCode
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
 Reader = Annotated[Principal, allow(Role.hr_officer, Role.auditor, action="read documents",
                                     what="document")]
-Ident = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Ident = Annotated[values.Ident | None, Query()]
 Kind = Literal["posting", "pledge", "offer", "rejection", "appointment_notice", "subsidy", "audit"]
 
 
@@ -34,7 +36,7 @@ Kind = Literal["posting", "pledge", "offer", "rejection", "appointment_notice", 
                                     "description": "the document (PDF or HTML)"}},
 )
 async def document(
-    municipality: Annotated[str, Path(pattern=r"^\d{6}$")],
+    municipality: Annotated[MunicipalityCode, Path()],
     kind: Kind,
     store: StoreDep,
     principal: Reader,

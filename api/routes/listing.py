@@ -14,6 +14,7 @@ from api.auth import Principal
 from api.deps import allow
 from api.gateway import Gateway
 from api.routes.common import PROGRESS_READERS
+from domain.values import MunicipalityCode
 
 
 class WorkflowSummary(BaseModel):
@@ -32,7 +33,7 @@ class Listing(BaseModel):
     items: list[WorkflowSummary]
 
 
-MuniFilter = Annotated[str | None, Query(pattern=r"^\d{6}$")]
+MuniFilter = Annotated[MunicipalityCode | None, Query()]
 StageFilter = Annotated[str | None, Query(pattern=r"^[a-z_]{1,40}$")]
 PersonaFilter = Annotated[
     Literal["producer", "project_manager", "service_designer", "engineer"] | None, Query()]

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import Principal
 from api.deps import GatewayDep, StoreDep, allow
-from api.errors import ApiError
+from api.errors import ApiError, invalid_input
 from api.gateway import Gateway
 from api.routes import listing
 from api.routes.common import (
@@ -44,6 +44,8 @@ from api.routes.common import (
 )
 from api.schemas import LIVE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS
 from domain import commands as c
+from domain.i18n import message
+from domain.values import municipality_code_problem
 from workflows import ids
 from workflows.models import CampaignInput, CampaignView, CommandResult, Contacts
 from workflows.recruitment import RecruitmentWorkflow
@@ -146,6 +148,10 @@ async def start_campaign(
     if code is None:
         raise ApiError(422, "invalid_input", "municipality.code: required to start a campaign",
                        "municipality.code")
+    problem = municipality_code_problem(code)
+    if problem:
+        raise invalid_input([{"loc": ("municipality", "code"), "type": problem,
+                              "msg": message(problem)}])
     principal.require_municipality(code, "municipality")
     cmd = build_command(c.DefineRole, principal, body.model_dump(exclude={"contacts"}))
     # the workflow decides DefineRole (a refusal -> 409) and answers once RoleDefined is written

@@ -23,7 +23,7 @@ from eventstore.migrate import upgrade
 from ninyo.settings import Settings
 from tests import pg
 
-OWN = "073024"  # 酒田市 (the tokens' municipality)
+OWN = "062049"  # 酒田市 (the tokens' municipality)
 OTHER = "072010"  # 福島市 (someone else's)
 
 
