@@ -56,6 +56,16 @@ class EventStoreActivities:
                 type="ConcurrencyError",
                 non_retryable=True,
             ) from exc
+        except Exception as exc:
+            if not unstorable(exc):
+                raise  # the database is down or busy: retried
+            # the database refuses this content (e.g. NUL in a string): no retry can succeed
+            raise ApplicationError(
+                f"stream {req.stream_id}: the store refuses these events for good "
+                f"({type(exc).__name__})",
+                type="UnstorableEvent",
+                non_retryable=True,
+            ) from None
         activity.logger.info(
             "appended %d event(s) to %s", len(events), req.stream_id,
         )
@@ -68,6 +78,25 @@ class EventStoreActivities:
             version=recorded[-1].version if recorded else 0,
             events=[_stored(e) for e in recorded],
         )
+
+def unstorable(exc: BaseException) -> bool:
+    """An error about the events' content, not the database's availability: bad data
+    (SQLSTATE class 22, e.g. "unsupported Unicode escape sequence"), or a value the store
+    or the driver cannot encode ("strings must not contain NUL"). Connection and lock
+    errors stay retryable."""
+    from sqlalchemy.exc import DataError
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        sqlstate = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith("22"):
+            return True
+        if isinstance(exc, DataError | ValueError | TypeError):  # the store's own checks too
+            return True
+        exc = exc.__cause__ or exc.__context__ or getattr(exc, "orig", None)
+    return False
+
 
 
 def _stored(e: Any) -> StoredEvent:

@@ -93,7 +93,9 @@ def invalid_input(errors: list[dict]) -> ApiError:
 
 
 def rule_violation_status(exc: RuleViolation) -> int:
-    return 422 if exc.code == INVALID_INPUT else 409
+    if exc.code == "payload_too_large":
+        return 413
+    return 422 if exc.code == INVALID_INPUT or exc.code.startswith("VAL-") else 409
 
 
 def field_of(loc: tuple | list) -> str | None:

@@ -41,7 +41,9 @@ with workflow.unsafe.imports_passed_through():
         Due,
         EventWriter,
         Timers,
+        appendable,
         end_of_day_jst,
+        folded,
         no_system_actor,
         notify,
         refusal,
@@ -157,7 +159,7 @@ class AppointmentWorkflow:
             no_system_actor(cmd.actor)
             admit(cmd, workflow.now())  # future dates (validators do not run on replay)
             if self._ready:
-                decide(self._state, cmd, workflow.now())
+                appendable(decide(self._state, cmd, workflow.now()))
         except RuleViolation as v:
             raise refusal(v) from None
 
@@ -173,7 +175,7 @@ class AppointmentWorkflow:
 
     async def _execute(self, cmd: Command) -> list[DomainEvent]:
         try:
-            events = decide(self._state, cmd, workflow.now())
+            events = appendable(decide(self._state, cmd, workflow.now()))
         except RuleViolation as v:
             raise refusal(v) from None
         if events:
@@ -182,9 +184,9 @@ class AppointmentWorkflow:
 
     async def _commit(self, events: list[DomainEvent], actor: Actor) -> Appended:
         before = self._stage()
+        state = folded(self._state, events, apply_appointment)  # before the append
         res = await self._writer.append(self._stream, "appointment", events, actor)
-        for e in events:
-            self._state = apply_appointment(self._state, e)
+        self._state = state
         self._timers.poke()
         if self._stage() != before:
             upsert_search_attributes(stage=self._stage())

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey, SearchAttributePair
@@ -33,6 +34,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.events import DomainEvent, event_payload
     from domain.fiscal import JST
 
+S = TypeVar("S")
+
 # ---------------------------------------------------------------- activity options
 
 # Appends are idempotent (event ids from workflow.uuid4()): retry transient failures for a
@@ -41,8 +44,11 @@ STORE_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=["ConcurrencyError", "RuleViolation"],
+    non_retryable_error_types=["ConcurrencyError", "RuleViolation", "UnstorableEvent"],
 )
+# What one command may append (all its events' JSON): far below Temporal's 2 MB payload
+# limit, so the append's input, its marker and the update's answer always fit.
+MAX_APPEND_BYTES = 256 * 1024
 STORE_TIMEOUT = timedelta(seconds=10)  # a dead worker's append is retried after this
 # Appends go through a local activity since this patch (earlier histories: an activity).
 LOCAL_APPEND_PATCH = "append-local-activity"
@@ -108,6 +114,39 @@ def refusal(v: RuleViolation) -> ApplicationError:
     """How a refused command reaches the client: ApplicationError type ``RuleViolation``
     whose first detail is ``{"code", "message", "field"}`` (see docs/interfaces.md)."""
     return ApplicationError(v.message, v.to_dict(), type="RuleViolation", non_retryable=True)
+
+
+def appendable(events: Sequence[DomainEvent]) -> list[DomainEvent]:
+    """Check, before anything is appended or folded, what could make the append fail for
+    good (issue 10 point 2): a NUL character (PostgreSQL refuses it in JSON) and a size
+    over ``MAX_APPEND_BYTES`` (Temporal's payload limit). A refusal here writes nothing,
+    so the state and the store never diverge; the workflow stays usable."""
+    import json
+
+    size = 0
+    for e in events:
+        text = json.dumps(event_payload(e)[2], ensure_ascii=False)
+        if "\\u0000" in text:
+            raise RuleViolation("VAL-TEXT-CONTROL", "a NUL character cannot be recorded")
+        size += len(text.encode())
+    if size > MAX_APPEND_BYTES:
+        raise RuleViolation(
+            "payload_too_large",
+            f"the events of this command are {size} bytes (at most {MAX_APPEND_BYTES})")
+    return list(events)
+
+
+def folded(state: S, events: Sequence[DomainEvent], apply: Callable[[S, DomainEvent], S]) -> S:
+    """``state`` with ``events`` applied — computed BEFORE they are appended, so an event
+    the state cannot take is refused (update fails, nothing written) and a written event
+    is always in the state (issue 10 point 2)."""
+    try:
+        for e in events:
+            state = apply(state, e)
+    except Exception as err:  # noqa: BLE001 - refuse the command, never wedge the workflow
+        raise ApplicationError(f"the state cannot take these events ({type(err).__name__})",
+                               type="UnfoldableEvent", non_retryable=True) from None
+    return state
 
 
 def no_system_actor(actor: Actor) -> None:

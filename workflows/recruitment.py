@@ -81,6 +81,8 @@ with workflow.unsafe.imports_passed_through():
         Due,
         EventWriter,
         Timers,
+        appendable,
+        folded,
         no_system_actor,
         notify,
         refusal,
@@ -256,7 +258,7 @@ class RecruitmentWorkflow:
             if isinstance(cmd, DefineRole) and cmd.campaign_id != self._campaign:
                 raise RuleViolation("STATE-CAMPAIGN-MISMATCH", "another campaign's id", "campaign_id")
             if self._ready:  # else the handler decides once the role is written
-                decide(self._state, cmd, workflow.now())
+                appendable(decide(self._state, cmd, workflow.now()))
         except RuleViolation as v:
             raise refusal(v) from None
 
@@ -284,7 +286,7 @@ class RecruitmentWorkflow:
 
     def _decide(self, cmd: Command) -> list[DomainEvent]:
         try:
-            return decide(self._state, cmd, workflow.now())
+            return appendable(decide(self._state, cmd, workflow.now()))
         except RuleViolation as v:
             raise refusal(v) from None
 
@@ -310,6 +312,9 @@ class RecruitmentWorkflow:
                 batches.append((stream, [e]))
         streams = {s for s, _ in batches}
         before = [self._tails[s] for s in streams if s in self._tails]
+        # fold first: an event the state cannot take is refused before it is written, and
+        # a written event is always in the state (issue 10 point 2)
+        state = folded(self._state, events, apply_recruitment)
 
         async def write() -> None:
             try:
@@ -331,8 +336,8 @@ class RecruitmentWorkflow:
                     del self._tails[s]
 
         task.add_done_callback(forget)
+        self._state = state
         for e in events:
-            self._state = apply_recruitment(self._state, e)
             if isinstance(e, PostingPublished | Reposted | PostingDeadlineExtended):
                 self._set_at["posting"] = e.at
             elif isinstance(e, PledgeRequested):
