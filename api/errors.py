@@ -74,7 +74,8 @@ def _opened(errors: list[dict]) -> list[dict]:
             continue
         for p in problems:
             loc = (*err.get("loc", ()), *p["field"].split("."))
-            out.append({"loc": loc, "type": p["code"], "msg": p["message"]})
+            out.append({"loc": loc, "type": p["code"], "msg": p["message"],
+                        "ctx": p.get("params")})
     return out
 
 
@@ -85,7 +86,7 @@ def invalid_input(errors: list[dict]) -> ApiError:
     for item, err in zip(items, errors, strict=False):
         if item["code"].startswith("VAL-"):  # the bounded types' own Japanese sentence
             item["message"] = str(err.get("msg"))
-            item["message_en"] = i18n.message_en(item["code"])
+            item["message_en"] = i18n.message_en(item["code"], **(err.get("ctx") or {}))
     first = items[0]
     en = "; ".join(f"{i['field']}: {i['message_en']}" if i["field"] else i["message_en"]
                    for i in items)

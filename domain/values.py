@@ -24,6 +24,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from enum import Enum, StrEnum
 from functools import lru_cache
 from typing import Annotated, Any
@@ -249,9 +250,11 @@ class Problem:
     field: str
     code: str
     message: str
+    params: dict[str, Any] = dc_field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "code": self.code, "message": self.message}
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "code": self.code, "message": self.message,
+                "params": self.params}
 
 
 def date_out_of_window(path: str) -> Problem:
@@ -259,7 +262,7 @@ def date_out_of_window(path: str) -> Problem:
 
 
 def _problem(path: str, code: str, **params: Any) -> Problem:
-    return Problem(path, code, message(code, **params))
+    return Problem(path, code, message(code, **params), params)
 
 
 def input_problems(value: Any, path: str = "") -> list[Problem]:
