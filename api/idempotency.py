@@ -2,7 +2,12 @@
 
 A pure ASGI middleware, so it covers every write route the same way (including the
 refusals: a retried request that was refused with 409 is refused again, without a second
-call to Temporal). The key is scoped to the actor (``sub`` of the bearer token) and
+call to Temporal). The key is scoped to the caller, its role and municipalities (the whole
+authorisation of the bearer token) and the route (method and path, which names the
+object's municipality) — ``scope_key_of`` — so a stored answer is only ever replayed to
+the same principal on the same route, i.e. to a request the route already authorised;
+anyone else (the same ``sub`` as auditor, or as an officer of another municipality)
+reaches the route and its authorisation (403/404). The key is
 stored with a hash of the request (method, path, body) and, once the request finished,
 the response (status and body) in the table ``idempotency_keys`` of the event store's
 database (migration ``eventstore/migrations/versions/0003_idempotency_keys.py``) — so any
@@ -12,7 +17,8 @@ API replica answers a retry.
 - same key, same request, finished: the stored response is replayed
   (header ``Idempotent-Replayed: true``);
 - same key, same request, still running: 409 ``idempotency_in_progress`` (a claim
-  abandoned for 5 minutes — the replica died — is taken over by the retry);
+  older than ``ABANDONED_AFTER`` — longer than any request may run — was left by a
+  replica that died, and is taken over by the retry);
 - same key, different request: 422 ``idempotency_key_reused``;
 - 5xx responses are not kept (the row is released) so the client may retry.
 """
@@ -28,18 +34,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import AuthError, decode_token
+from api.auth import AuthError, Principal, decode_token
 from api.errors import error_body
 
 HEADER = "idempotency-key"
 MAX_KEY_LENGTH = 200
-ABANDONED_AFTER = timedelta(minutes=5)  # longer than any request (updates retry for 20 s)
+# A request gives up after the gateway's retries (20 s) and the update's own RPC timeout;
+# a claim older than this was left by a process that died, and a retry takes it over.
+REQUEST_TIMEOUT = timedelta(seconds=30)
+ABANDONED_AFTER = REQUEST_TIMEOUT + timedelta(seconds=15)
 
 metadata = sa.MetaData()
 idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,
-    sa.Column("scope_key", sa.String(400), primary_key=True),  # "{actor}\x1f{key}"
+    sa.Column("scope_key", sa.String(400), primary_key=True),  # scope_key_of(...)
     sa.Column("request_hash", sa.String(64), nullable=False),
     sa.Column("status_code", sa.Integer, nullable=True),  # NULL while in progress
     sa.Column("response_body", sa.LargeBinary, nullable=True),
@@ -126,6 +135,13 @@ async def _send_json(send: Send, status: int, payload: dict, extra: list | None 
     await send({"type": "http.response.body", "body": body})
 
 
+def scope_key_of(principal: Principal, method: str, path: str, key: str) -> str:
+    """The key's scope: caller (``sub``), role, municipalities, route — hashed (fixed size)."""
+    parts = [principal.sub, principal.role.value, ",".join(sorted(principal.municipalities)),
+             method, path, key]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
 class IdempotencyMiddleware:
     """Applies to POST/PUT/PATCH/DELETE requests that carry an ``Idempotency-Key``."""
 
@@ -143,8 +159,8 @@ class IdempotencyMiddleware:
             return await _send_json(send, 422, error_body(
                 "invalid_input", f"Idempotency-Key: 1 to {MAX_KEY_LENGTH} characters",
                 "Idempotency-Key"))
-        actor = self._actor(scope)
-        if actor is None:  # unauthenticated: let the route answer 401, keep nothing
+        principal = self._principal(scope)
+        if principal is None:  # unauthenticated: let the route answer 401, keep nothing
             return await self.app(scope, receive, send)
 
         # read the whole body (to hash it), then hand it on unchanged
@@ -162,7 +178,7 @@ class IdempotencyMiddleware:
                      scope.get("query_string", b""), body):
             digest.update(len(part).to_bytes(8, "big") + part)
         request_hash = digest.hexdigest()
-        scope_key = f"{actor}\x1f{key}"
+        scope_key = scope_key_of(principal, scope["method"], scope["path"], key)
 
         existing = await store.claim(scope_key, request_hash)
         if existing is not None:
@@ -218,12 +234,12 @@ class IdempotencyMiddleware:
         await store.complete(scope_key, status, b"".join(captured["body"]), content_type)
 
     @staticmethod
-    def _actor(scope: Scope) -> str | None:
+    def _principal(scope: Scope) -> Principal | None:
         auth = _header(scope, b"authorization") or ""
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token:
             return None
         try:
-            return decode_token(scope["app"].state.settings, token.strip()).sub
+            return decode_token(scope["app"].state.settings, token.strip())
         except AuthError:
             return None
