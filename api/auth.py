@@ -1,7 +1,7 @@
 """Bearer tokens and who may do what (authentication and authorisation).
 
 Tokens are JWTs signed with ONE fixed algorithm, HS256, under the secret
-``secret_bytes(settings.jwt_secret, "jwt")``. Decoding accepts ``algorithms=["HS256"]``
+``settings.key("jwt_secret")``. Decoding accepts ``algorithms=["HS256"]``
 only, so an ``alg: none`` token, a token signed with another key or another algorithm,
 an expired token or one without the required claims is refused with 401.
 
@@ -24,7 +24,7 @@ from enum import StrEnum
 
 import jwt
 
-from ninyo.settings import Settings, secret_bytes
+from ninyo.settings import Settings
 
 ALGORITHM = "HS256"
 ISSUER = "ninyo"
@@ -88,7 +88,7 @@ class Principal:
 
 
 def _key(settings: Settings) -> bytes:
-    return secret_bytes(settings.jwt_secret, "jwt")
+    return settings.key("jwt_secret")  # never a dev secret in production
 
 
 def create_token(

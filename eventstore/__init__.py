@@ -52,13 +52,16 @@ async def from_settings(
 
     ``kwargs`` go to :meth:`EventStore.connect` (e.g. ``migrate=True``, ``pool_size=``).
     """
-    from ninyo.settings import secret_bytes
+    from ninyo.settings import VAR_DIR, private_var_dir
 
-    return await EventStore.connect(
+    store = await EventStore.connect(
         settings.database_url,
-        signing_key=secret_bytes(settings.checkpoint_signing_key, "checkpoint_ed25519"),
-        master_key=secret_bytes(settings.data_master_key, "data_master"),
+        signing_key=settings.key("checkpoint_signing_key"),  # never a dev key in production
+        master_key=settings.key("data_master_key"),
         personal=personal,
         upcasters=upcasters,
         **kwargs,
     )
+    if str(VAR_DIR) in settings.database_url:  # the development SQLite file: 0600 in 0700
+        private_var_dir()
+    return store

@@ -3,7 +3,7 @@
 Workflow inputs, update arguments, activity results and failure details can carry an
 applicant's personal data; the Temporal server (and anyone reading its database or
 its UI) only ever sees ciphertext. The key comes from ``NINYO_PAYLOAD_KEY`` (32 bytes,
-base64) via :func:`ninyo.settings.secret_bytes`; the key id travels in the payload's
+base64) via ``Settings.key("payload_key")``; the key id travels in the payload's
 metadata so that a key rotation can decode old histories with the old key.
 """
 

@@ -12,7 +12,7 @@ import dataclasses
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 
-from ninyo.settings import Settings, secret_bytes
+from ninyo.settings import Settings
 from workflows.codec import EncryptionCodec
 
 
@@ -26,4 +26,4 @@ def data_converter_for_key(key: bytes) -> DataConverter:
 
 def data_converter(settings: Settings) -> DataConverter:
     """The production converter; key from ``NINYO_PAYLOAD_KEY`` (dev key under var/)."""
-    return data_converter_for_key(secret_bytes(settings.payload_key, "payload"))
+    return data_converter_for_key(settings.key("payload_key"))  # no dev key in production
