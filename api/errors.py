@@ -110,6 +110,9 @@ def field_of(loc: tuple | list) -> str | None:
 # ---------------------------------------------------------------- request body size
 
 MAX_BODY_BYTES = 1024 * 1024  # 1 MiB: far above any command, far below Temporal's 2 MB
+# paths that bound their own bodies: the public application form takes a résumé PDF and
+# answers its 413 as a page (web/public.py MAX_BODY, 3 MiB)
+OWN_LIMITS = ("/public/",)
 
 
 class BodyTooLarge(StarletteHTTPException):
@@ -123,12 +126,14 @@ class BodySizeLimit:
     chunked body passes the limit — so it never reaches Temporal (whose "message larger
     than max" would read as a busy server)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES,
+                 own_limits: tuple[str, ...] = OWN_LIMITS) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.own_limits = own_limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(self.own_limits):
             await self.app(scope, receive, send)
             return
         length = dict(scope.get("headers") or []).get(b"content-length")

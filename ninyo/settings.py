@@ -94,6 +94,12 @@ class Settings(BaseSettings):
     payload_key: SecretStr | None = None
     temporal_db_filename: Path = VAR_DIR / "temporal.db"
     temporal_ui_port: int = 8233
+    # mutual TLS to the frontend (docker-compose.yml): CA, client certificate and key (PEM
+    # files); unset = plaintext (the embedded dev server on 127.0.0.1)
+    temporal_tls_ca: Path | None = None
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_tls_server_name: str | None = None
 
     # --- API -----------------------------------------------------------------------
     api_host: str = "127.0.0.1"

@@ -30,6 +30,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from ninyo import temporal_bins
 from workflows.converter import data_converter_for_key
+from workflows.envelope import CommandSigning
 
 # A fixed, test-only key: histories recorded by the tests (tests/workflows/histories/) stay
 # decodable by the replay test in every later run. Never used outside tests.
@@ -78,6 +79,7 @@ async def time_skipping_env(
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=temporal_bins.test_server_path(),
         data_converter=data_converter or test_converter(),
+        interceptors=[CommandSigning(TEST_PAYLOAD_KEY)],  # as workflows.client.connect
     )
     try:
         await register_search_attributes(env.client)
@@ -105,6 +107,7 @@ async def dev_server_env(
         dev_server_existing_path=temporal_bins.dev_server_path(),
         dev_server_extra_args=_search_attribute_args(),
         data_converter=data_converter or test_converter(),
+        interceptors=[CommandSigning(TEST_PAYLOAD_KEY)],  # as workflows.client.connect
         port=port or free_port(),
     )
     try:

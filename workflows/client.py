@@ -9,6 +9,7 @@ from temporalio.common import (
     WorkflowIDReusePolicy,
 )
 from temporalio.exceptions import ApplicationError
+from temporalio.service import TLSConfig
 
 from domain.errors import RuleViolation
 from ninyo import telemetry
@@ -20,12 +21,30 @@ from workflows.models import CampaignInput, CampaignReply
 from workflows.recruitment import RecruitmentWorkflow
 
 
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """Mutual TLS to the frontend when configured (the compose deployment), else plain."""
+    if settings.temporal_tls_cert is None:
+        return False
+    return TLSConfig(
+        server_root_ca_cert=settings.temporal_tls_ca.read_bytes() if settings.temporal_tls_ca else None,
+        client_cert=settings.temporal_tls_cert.read_bytes(),
+        client_private_key=settings.temporal_tls_key.read_bytes() if settings.temporal_tls_key else None,
+        domain=settings.temporal_tls_server_name,
+    )
+
+
 async def connect(settings: Settings) -> Client:
+    from workflows.envelope import CommandSigning
+
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
+        tls=tls_config(settings),
         data_converter=data_converter(settings),
-        interceptors=telemetry.temporal_interceptors(),  # tracing, when NINYO_OTLP_ENDPOINT
+        # signs every command it sends (a worker on this client refuses unsigned ones);
+        # tracing, when NINYO_OTLP_ENDPOINT
+        interceptors=[CommandSigning(settings.key("payload_key")),
+                      *telemetry.temporal_interceptors()],
         runtime=telemetry.temporal_runtime(),  # SDK metrics, when NINYO_TEMPORAL_METRICS_ADDRESS
     )
 

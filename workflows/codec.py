@@ -5,6 +5,12 @@ applicant's personal data; the Temporal server (and anyone reading its database 
 its UI) only ever sees ciphertext. The key comes from ``NINYO_PAYLOAD_KEY`` (32 bytes,
 base64) via ``Settings.key("payload_key")``; the key id travels in the payload's
 metadata so that a key rotation can decode old histories with the old key.
+
+A payload that is not encrypted (``temporal workflow update execute --input '{...}'``
+against the frontend) is refused (issue 10 point 1): it decodes to a payload of the
+encoding ``binary/ninyo-refused-unencrypted`` that no converter reads, so the update or
+query carrying it is rejected and nothing is recorded. (``refuse_plain=False`` passes
+such payloads through, for tools reading histories written before encryption.)
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
 ENCODING = b"binary/encrypted"
+REFUSED = b"binary/ninyo-refused-unencrypted"
 _NONCE_SIZE = 12
 
 
@@ -33,10 +40,12 @@ class EncryptionCodec(PayloadCodec):
     into the ciphertext as associated data, so a payload cannot be moved between keys.
     """
 
-    def __init__(self, key: bytes, old_keys: Iterable[bytes] = ()) -> None:
+    def __init__(self, key: bytes, old_keys: Iterable[bytes] = (), *,
+                 refuse_plain: bool = True) -> None:
         if len(key) != 32:
             raise ValueError("payload key must be 32 bytes (AES-256)")
         self._key_id = key_id(key)
+        self._refuse_plain = refuse_plain
         self._ciphers: Mapping[str, AESGCM] = {
             key_id(k): AESGCM(k) for k in (*old_keys, key)
         }
@@ -58,7 +67,9 @@ class EncryptionCodec(PayloadCodec):
 
     def _decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding", b"") != ENCODING:
-            return payload  # not ours (e.g. written before encryption was enabled)
+            if self._refuse_plain:  # not through Ninyo's client: unreadable, so refused
+                return Payload(metadata={"encoding": REFUSED})
+            return payload
         kid = payload.metadata.get("encryption-key-id", b"").decode()
         cipher = self._ciphers.get(kid)
         if cipher is None:

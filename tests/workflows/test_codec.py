@@ -53,3 +53,13 @@ async def test_failure_messages_are_encrypted_too():
     assert "山田太郎".encode() not in failure.SerializeToString()
     err = await conv.decode_failure(failure)
     assert "山田太郎" in str(err)
+
+
+async def test_an_unencrypted_payload_is_refused_not_passed_through():
+    """Issue 10 point 1: a payload that did not come through Ninyo's client (plain JSON
+    from ``temporal workflow update execute``) cannot be read."""
+    conv = data_converter_for_key(os.urandom(32))
+    plain = Payload(metadata={"encoding": b"json/plain"},
+                    data=b'{"kind":"ApproveRole","actor":{"id":"mallory","role":"approver"}}')
+    with pytest.raises(Exception, match="(?i)encoding"):
+        await conv.decode([plain], [dict])
