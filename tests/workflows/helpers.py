@@ -116,3 +116,19 @@ async def advance(env, duration, step_timeout: float = 3.0) -> None:
                 except RPCError:
                     pass  # not locked: the step was only slow
         remaining -= chunk
+
+
+async def campaign_started(ts, campaign_id: str, *steps: str):
+    """A campaign on the session's time-skipping worker, moved through ``steps`` (names of
+    Scenario methods without arguments, e.g. "submit", "approve")."""
+    from tests.workflows.builders import Scenario
+    from workflows.client import start_campaign
+    from workflows.models import CampaignInput
+
+    now = await ts.env.get_current_time()
+    sc = Scenario(now, campaign_id=campaign_id)
+    h = await start_campaign(ts.env.client, CampaignInput(define=sc.define()),
+                             task_queue=ts.task_queue)
+    for step in steps:
+        await cmd(h, getattr(sc, step)())
+    return sc, h

@@ -11,20 +11,15 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 
 from tests.temporal_env import test_converter
 from tests.workflows.builders import Scenario
-from tests.workflows.helpers import campaign_events, cmd, types
-from workflows.client import rule_violation, start_campaign
+from tests.workflows.helpers import campaign_events, campaign_started, cmd, types
+from workflows.client import rule_violation
 from workflows.models import CampaignInput, CampaignReply
 
 MALLORY = {"kind": "ApproveRole", "actor": {"id": "mallory", "role": "approver"}}
 
 
 async def _submitted(ts, campaign_id: str):
-    now = await ts.env.get_current_time()
-    sc = Scenario(now, campaign_id=campaign_id)
-    h = await start_campaign(ts.env.client, CampaignInput(define=sc.define()),
-                             task_queue=ts.task_queue)
-    await cmd(h, sc.submit())
-    return sc, h
+    return await campaign_started(ts, campaign_id, "submit")
 
 
 async def _outsider(ts, **kwargs) -> Client:

@@ -11,20 +11,14 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from domain.screening import Employment
-from tests.workflows.builders import Scenario
-from tests.workflows.helpers import campaign_events, cmd, types
-from workflows.client import rule_violation, start_campaign
-from workflows.models import CampaignInput, CampaignView
+from tests.workflows.helpers import campaign_events, campaign_started, cmd, types
+from workflows.client import rule_violation
+from workflows.models import CampaignView
 
 
 async def _posted(ts, campaign_id: str):
-    now = await ts.env.get_current_time()
-    sc = Scenario(now, campaign_id=campaign_id)
-    h = await start_campaign(ts.env.client, CampaignInput(define=sc.define()),
-                             task_queue=ts.task_queue)
-    await cmd(h, sc.submit())
-    await cmd(h, sc.approve())
-    await cmd(h, sc.publish(now + timedelta(days=10)))
+    sc, h = await campaign_started(ts, campaign_id, "submit", "approve")
+    await cmd(h, sc.publish(await ts.env.get_current_time() + timedelta(days=10)))
     return sc, h
 
 
