@@ -12,13 +12,14 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from eventstore import crypto
 from eventstore.model import ForgottenPersonError, PersonalFields, normalise_personal
 from eventstore.recorder import Recorder
-from eventstore.schema import utcnow
+from eventstore.schema import person_keys, utcnow
 
 _CACHE_SIZE = 50_000  # person keys cached for encryption
 _QUOTED_PII = f'"{crypto.PII}"'
@@ -40,6 +41,16 @@ class PersonalData:
 
     # ------------------------------------------------------------------ append
     def plan(self, prepared: list) -> Plan:
+        """(index, person key id, fields) for each prepared event carrying personal data.
+
+        The person key id is scoped by the event's municipality (``metadata.municipality``):
+        ``person_key_id("062049", "pf-01")`` — applicant ``pf-01`` of one municipality is
+        never another's (issue 10 point 5). Events without a municipality keep the bare id.
+        """
+        return [(i, person_key_id(prepared[i][3], person), fields)
+                for i, person, fields in self._plan(prepared)]
+
+    def _plan(self, prepared: list) -> Plan:
         """(index, person id, fields) for each prepared event carrying personal data."""
         if not self.fields:
             return []
@@ -173,6 +184,7 @@ class PersonalData:
         return out
 
     # ------------------------------------------------------------------ erasure
+
     async def forget(self, person_id: str) -> None:
         """Destroy the person's data key: their personal fields read as ``"[erased]"``.
 
@@ -183,7 +195,20 @@ class PersonalData:
             raise ValueError("person_id: must be a non-empty string")
         recorder = self._recorder
         async with recorder.local_lock, recorder.transaction() as conn:
-            await recorder.destroy_key(conn, person_id, utcnow())
-            self._key_cache.pop(person_id, None)
+            ids = [person_id]
+            if ":" not in person_id:  # a bare id: that id in every municipality (admin, tests)
+                K = person_keys
+                rows = await conn.execute(sa.select(K.c.person_id).where(
+                    K.c.person_id.endswith(f":{person_id}", autoescape=True)))
+                ids += [r[0] for r in rows]
+            for pid in ids:
+                await recorder.destroy_key(conn, pid, utcnow())
+                self._key_cache.pop(pid, None)
         # Best effort: see docs/eventstore.md for what remains.
         await recorder.reclaim()
+
+
+def person_key_id(municipality: str | None, person_id: str) -> str:
+    """The id a person's data key is kept under: scoped by the municipality that holds
+    the data (``"062049:pf-01"``), so two municipalities' ``pf-01`` are two people."""
+    return f"{municipality}:{person_id}" if municipality else person_id

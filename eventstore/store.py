@@ -67,7 +67,7 @@ from eventstore.model import (
     UpcasterRegistry,
     VerifyResult,
 )
-from eventstore.personal import PersonalData
+from eventstore.personal import PersonalData, person_key_id
 from eventstore.recorder import COLUMNS, Recorder
 from eventstore.schema import events as E
 from eventstore.schema import person_keys as K
@@ -421,9 +421,10 @@ class EventStore:
         """See :meth:`eventstore.integrity.Integrity.checkpoint`."""
         return await self.integrity.checkpoint(verify=verify)
 
-    async def forget(self, person_id: str) -> None:
-        """See :meth:`eventstore.personal.PersonalData.forget`."""
-        await self.personal.forget(person_id)
+    async def forget(self, person_id: str, municipality: str | None = None) -> None:
+        """See :meth:`eventstore.personal.PersonalData.forget`; with ``municipality`` the
+        person of that municipality (person keys are scoped by municipality)."""
+        await self.personal.forget(person_key_id(municipality, person_id))
 
 
 def _require_aware(instant: datetime, name: str) -> None:

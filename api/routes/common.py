@@ -75,11 +75,16 @@ def build_command(command: type[BaseModel], principal: Principal, data: dict[str
                   **ids_: Any) -> Any:
     """The command with the token's actor; malformed fields answer 422 naming them."""
     try:
-        return command.model_validate({
+        cmd = command.model_validate({
             **data, **ids_, "actor": {"id": principal.sub, "role": principal.role.value},
         })
     except ValidationError as exc:  # every bad field at once (issue 11 point 6)
         raise invalid_input(list(exc.errors())) from None
+    problems = values.email_problems(cmd)  # the full validator, at the edge only
+    if problems:
+        raise invalid_input([{"loc": tuple(p.field.split(".")), "type": p.code,
+                              "msg": p.message, "ctx": p.params} for p in problems])
+    return cmd
 
 
 def body_data(body: BaseModel | None) -> dict[str, Any]:

@@ -56,7 +56,7 @@ async def test_forget_erases_only_that_persons_fields_and_verify_still_passes(st
             wrapped = (
                 await c.execute(
                     sa.select(person_keys.c.wrapped_key).where(
-                        person_keys.c.person_id == "app-0001"
+                        person_keys.c.person_id == "131016:app-0001"  # scoped by municipality
                     )
                 )
             ).scalar_one()
@@ -103,7 +103,8 @@ async def test_forget_refuses_new_personal_data_for_that_person(store):
         2,
         [NewEvent("ApplicationClosed", {"applicant_id": "app-0001"})],
     )
-    await store.forget("never-seen")  # idempotent, and a tombstone for an unknown id
+    # idempotent, and a tombstone for an unknown id (of that municipality: issue 10 point 5)
+    await store.forget("never-seen", municipality="131016")
     with pytest.raises(ForgottenPersonError):
         await received(store, {**HANAKO, "applicant_id": "never-seen"})
 
