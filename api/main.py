@@ -29,6 +29,7 @@ from api.routes import (
     exports,
     health,
     notifications,
+    persons,
     recruitments,
     reports,
 )
@@ -95,6 +96,7 @@ def create_app(
     app.include_router(observability_router)
     app.include_router(assessments.router)
     app.include_router(audit.router)
+    app.include_router(persons.router)
     app.include_router(recruitments.router)
     app.include_router(appointments.router)
     app.include_router(claims.router)

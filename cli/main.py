@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import assess, audit, data, db, doc, reports, services, token, user
+from cli import assess, audit, data, db, doc, person, reports, services, token, user
 
 app = typer.Typer(
     name="ninyo",
@@ -22,6 +22,7 @@ app.add_typer(assess.app, name="assess")
 app.add_typer(audit.app, name="audit")
 app.add_typer(data.app, name="data")
 app.add_typer(db.app, name="db")
+app.add_typer(person.app, name="person")
 app.add_typer(token.app, name="token")
 app.add_typer(user.app, name="user")
 app.command("run")(services.run)

@@ -45,6 +45,7 @@ POLICY: dict[tuple[str, str], tuple[set[Role], str | None]] = {
     ("GET", "/audit/streams/{stream_id}/as-of"): (PERSONAL, "object"),
     ("POST", "/audit/verify"): (LOG, None),
     ("POST", "/audit/checkpoint"): (LOG, None),
+    ("POST", "/admin/persons/{municipality}/{person_id}/forget"): ({AD}, "object"),  # issue 10
     ("GET", "/audit/appointments/{municipality}/{appointment_id}/export"): (PERSONAL, "object"),
     ("POST", "/recruitments"): (OFFICER, "body"),
     ("GET", "/recruitments"): (PROGRESS, "list"),
@@ -149,7 +150,7 @@ def _request(method: str, path: str, target: str, flows: dict) -> tuple[str, dic
     f = flows[target]
     url = path.format(
         municipality=target, campaign_id=f.campaign, application_id="a1",
-        appointment_id=f.appointment, fiscal_year=FY,
+        appointment_id=f.appointment, fiscal_year=FY, person_id="pf-matrix",
         stream_id=f"recruitment:{target}:{f.campaign}", kind="posting",
     )
     params: dict = {}
