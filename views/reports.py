@@ -59,6 +59,8 @@ def campaign_report(municipality: str, events: Iterable[tuple[str, DomainEvent]]
     channels: dict[str, dict[str, int]] = {}
     screened: dict[str, list[bool]] = {}  # campaign -> passed (not failed) per screening
     term_end: dict[str, date | None] = {}  # appointment -> last day (None: ended)
+    term_start: dict[str, date] = {}
+    cio: dict[str, bool] = {}  # appointment -> a CIO補佐官等 (R-SUB-11)
     claims: dict[int, dict[str, Any]] = {}
     for stream_id, e in events:
         match e:
@@ -68,6 +70,8 @@ def campaign_report(municipality: str, events: Iterable[tuple[str, DomainEvent]]
             case Appointed() if streams.kind_of(stream_id) == "appointment":
                 appointed.setdefault(e.campaign_id, japan_date(e.at))
                 term_end[e.appointment_id] = e.terms.term.end
+                term_start[e.appointment_id] = e.terms.term.start
+                cio[e.appointment_id] = e.counts_as_cio_advisor
             case TermRenewed():
                 term_end[e.appointment_id] = e.new_end
             case TermEnded():
@@ -101,13 +105,16 @@ def campaign_report(municipality: str, events: Iterable[tuple[str, DomainEvent]]
             "screened": len(screened.get(campaign, [])),
             "screening_passed": sum(screened.get(campaign, [])),
         })
-    ending = []
+    ending, in_place = [], []
     if today is not None:
+        in_place = sorted(a for a, end in term_end.items()
+                          if end is not None and term_start[a] <= today <= end and cio[a])
         for appointment, end in term_end.items():
             if end is not None and 0 <= (end - today).days <= TERMS_ENDING_WITHIN_DAYS:
                 ending.append({"appointment_id": appointment, "term_end": end.isoformat(),
                                "days_left": (end - today).days})
     return {"municipality": municipality, "campaigns": rows, **_summary(rows),
+            "cio_advisors_in_place": in_place,  # appointments serving today (CIO補佐官等)
             "terms_ending": sorted(ending, key=lambda x: (x["term_end"], x["appointment_id"])),
             "subsidy_by_fiscal_year": [
                 {"fiscal_year": fy, "claimed_yen": c.get("claimed_yen"),
@@ -140,7 +147,8 @@ def region_report(reports: list[dict[str, Any]]) -> dict[str, Any]:
     without its campaign rows) and the summary over every campaign of the region."""
     rows = [r for report in reports for r in report["campaigns"]]
     return {
-        "items": [{k: x[k] for k in ("municipality", "time_to_fill_days", "applicants_by_channel",
+        "items": [{k: x[k] for k in ("municipality", "cio_advisors_in_place",
+                                     "time_to_fill_days", "applicants_by_channel",
                                      "screening", "terms_ending", "subsidy_by_fiscal_year")}
                   for x in reports],
         "region": {"municipalities": len(reports), **_summary(rows)},

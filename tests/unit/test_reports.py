@@ -37,9 +37,10 @@ def applied(campaign: str, app: str, channel: ChannelKind):
 
 
 def appointed(campaign: str, at: datetime, end: date = date(2026, 3, 31), m: str = M):
-    terms = SimpleNamespace(term=SimpleNamespace(end=end))
+    terms = SimpleNamespace(term=SimpleNamespace(start=at.date(), end=end))
     return (f"appointment:{m}:apt-{campaign}", Appointed.model_construct(
-        at=at, by="ap", campaign_id=campaign, appointment_id=f"apt-{campaign}", terms=terms))
+        at=at, by="ap", campaign_id=campaign, appointment_id=f"apt-{campaign}", terms=terms,
+        cio_advisor=True, persona="producer"))
 
 
 def screened(campaign: str, app: str, outcome: ScreeningOutcome):
@@ -104,6 +105,8 @@ def test_time_to_fill_and_applicants_per_channel_hand_computed():
     assert rows["c1"]["screening_passed"] == 2
     # terms: c1 ends 2025-03-31 = 16 + 28 + 31 = 75 days after 2025-01-15; c2 renewed to
     # 2025-09-30 (beyond 90 days); c9 ended early
+    # in place on 2025-01-15: c1 (to 2025-03-31) and c2 (renewed); c9 ended early
+    assert report["cio_advisors_in_place"] == ["apt-c1", "apt-c2"]
     assert report["terms_ending"] == [
         {"appointment_id": "apt-c1", "term_end": "2025-03-31", "days_left": 75}]
     assert report["subsidy_by_fiscal_year"] == [
