@@ -15,6 +15,21 @@ import structlog
 _configured = False
 
 
+class _CurrentStderr:
+    """Whatever ``sys.stderr`` is at the moment of writing.
+
+    Binding the stream object at configuration time keeps a reference to whatever stream was
+    current then — under pytest's capture or typer's CliRunner a temporary one that is closed
+    later, after which every log line raised ``ValueError: I/O operation on closed file``.
+    """
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "INFO", json: bool | None = None) -> None:
     global _configured
     if _configured:
@@ -35,10 +50,10 @@ def configure_logging(level: str = "INFO", json: bool | None = None) -> None:
         processors=[*shared, structlog.processors.format_exc_info, renderer] if json
         else [*shared, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),
         cache_logger_on_first_use=True,
     )
-    logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=level.upper(), stream=_CurrentStderr(), format="%(levelname)s %(name)s %(message)s")
     _configured = True
 
 

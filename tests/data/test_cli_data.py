@@ -21,20 +21,6 @@ def test_the_template_has_the_documented_japanese_headers(tmp_path):
     assert ws.max_row == 1
 
 
-@pytest.fixture
-def cli_db(pg_url, monkeypatch):
-    """The CLI on this session's database (migrated)."""
-    from eventstore.migrate import upgrade
-    from ninyo.settings import get_settings
-
-    upgrade(pg_url)
-    monkeypatch.setenv("NINYO_DATABASE_URL", pg_url)
-    monkeypatch.setenv("NINYO_LOG_LEVEL", "WARNING")
-    get_settings.cache_clear()
-    yield pg_url
-    get_settings.cache_clear()
-
-
 def test_a_dry_run_prints_row_errors_in_japanese_and_exits_1(tmp_path, cli_db):
     f = tmp_path / "costs.csv"
     f.write_bytes("任用ID,経費の種類,金額,支払日\nap1,報酬,-5,令和8年4月1日\n".encode("cp932"))

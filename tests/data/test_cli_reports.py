@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
-import os
 
-import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
 
 
-@pytest.fixture
-def report_db(pg_url, monkeypatch):
-    """The CLI on this session's database (migrated), with the keys production requires."""
-    from eventstore.migrate import upgrade
-    from ninyo.settings import get_settings
-
-    upgrade(pg_url)
-    monkeypatch.setenv("NINYO_DATABASE_URL", pg_url)
-    monkeypatch.setenv("NINYO_LOG_LEVEL", "WARNING")
-    for name in ("NINYO_CHECKPOINT_SIGNING_KEY", "NINYO_DATA_MASTER_KEY", "NINYO_JWT_SECRET"):
-        monkeypatch.setenv(name, base64.b64encode(os.urandom(32)).decode())
-    get_settings.cache_clear()
-    yield pg_url
-    get_settings.cache_clear()
-
-
-def test_report_json_csv_and_region_from_the_cli(report_db):
+def test_report_json_csv_and_region_from_the_cli(cli_db):
     r = CliRunner().invoke(app, ["report", "073024"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
