@@ -34,6 +34,18 @@ class TimeSkipping:
     task_queue: str
 
 
+@asynccontextmanager
+async def session_on(env: WorkflowEnvironment, tmp_path_factory, task_queue: str):
+    """A store, an outbox and ONE worker that live as long as the server ``env``."""
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('ts') / 'events.db'}"
+    store = await open_store(url)
+    outbox = OutboxNotifier.from_url(url)
+    async with running_worker(env.client, store, outbox, task_queue) as tq:
+        yield TimeSkipping(env, store, outbox, tq)
+    await outbox.close()
+    await store.close()
+
+
 @pytest.fixture(scope="session")
 async def ts(ts_env, tmp_path_factory):
     """The time-skipping server with ONE worker for the whole session.
@@ -43,13 +55,17 @@ async def ts(ts_env, tmp_path_factory):
     clock for every later test. So the worker (and its store) live as long as the server;
     tests keep apart by campaign id and municipality code.
     """
-    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('ts') / 'events.db'}"
-    store = await open_store(url)
-    outbox = OutboxNotifier.from_url(url)
-    async with running_worker(ts_env.client, store, outbox, "ts-session") as tq:
-        yield TimeSkipping(ts_env, store, outbox, tq)
-    await outbox.close()
-    await store.close()
+    async with session_on(ts_env, tmp_path_factory, "ts-session") as t:
+        yield t
+
+
+@asynccontextmanager
+async def private_time_skipping(tmp_path_factory):
+    """A time-skipping server of its own, for a module that closes fiscal years (claims,
+    late costs): on the shared server that left the clock stuck or skipping for whichever
+    tests pytest-randomly ran after it. Override ``ts`` in the module with this."""
+    async with time_skipping_env() as env, session_on(env, tmp_path_factory, "ts-private") as t:
+        yield t
 
 
 async def open_store(url: str) -> EventStore:

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from importlib import resources
 
+import pytest
 from temporalio.worker import Worker
 
 from activities.claims import ClaimActivities
@@ -25,6 +26,7 @@ from domain.events import CostKind
 from domain.fiscal import fiscal_year_of
 from domain.policy import Policy, load_policy
 from tests.workflows.builders import APPROVER, OFFICER, Scenario, municipality
+from tests.workflows.conftest import private_time_skipping
 from tests.workflows.helpers import advance, run_to_appointment
 from workflows import registry
 from workflows.models import (
@@ -34,6 +36,14 @@ from workflows.models import (
     RecordDecision,
     RecordSubmission,
 )
+
+
+@pytest.fixture(scope="module")
+async def ts(tmp_path_factory):
+    """This module's own time-skipping server (it closes a fiscal year; see
+    tests/workflows/conftest.py ``private_time_skipping``)."""
+    async with private_time_skipping(tmp_path_factory) as t:
+        yield t
 
 
 def measure_extended_to(fiscal_year: int) -> Policy:

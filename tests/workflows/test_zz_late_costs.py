@@ -1,19 +1,30 @@
 """Issue 11 point 2 on the time-skipping server: late costs after the term, and an
-appointment recorded after its term. Kept in a file that runs last in tests/workflows: the
-appointment closes its fiscal year and starts the claim at once, the case where the V1
-time-skipping server can leave its clock stuck for the tests after it (tests/workflows/helpers.py
-``advance``)."""
+appointment recorded after its term. The appointment closes its fiscal year and starts the
+claim at once, the case where the V1 time-skipping server can leave its clock stuck for the
+tests after it (tests/workflows/helpers.py ``advance``): so this module runs on a
+time-skipping server of its own, whatever order pytest-randomly picks."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from domain.commands import RecordCost
 from domain.events import CostKind
 from domain.fiscal import fiscal_year_of
 from tests.workflows.builders import OFFICER, Scenario, municipality
+from tests.workflows.conftest import private_time_skipping
 from tests.workflows.helpers import advance, run_to_appointment, types
 from workflows.models import AppointmentView, CommandResult
+
+
+@pytest.fixture(scope="module")
+async def ts(tmp_path_factory):
+    """This module's own time-skipping server (it closes a fiscal year; see
+    tests/workflows/conftest.py ``private_time_skipping``)."""
+    async with private_time_skipping(tmp_path_factory) as t:
+        yield t
 
 
 async def _upd(handle, name, arg):
