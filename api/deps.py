@@ -15,11 +15,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from temporalio.client import Client
 
-from api.auth import AuthError, NotFound, Principal, Role, decode_token
 from api.errors import ApiError
 from api.gateway import Gateway
 from eventstore import EventStore
 from ninyo import telemetry
+from ninyo.auth import AuthError, NotFound, Principal, Role, decode_token
 from ninyo.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False, description="JWT (HS256) from `ninyo token create`")

@@ -27,9 +27,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import AuthError, Forbidden, NotFound
 from domain import i18n
 from domain.errors import RuleViolation
+from ninyo.auth import AuthError, Forbidden, NotFound
 from ninyo.logging import get_logger
 
 log = get_logger(__name__)

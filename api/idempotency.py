@@ -34,8 +34,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import AuthError, Principal, decode_token
 from api.errors import error_body
+from ninyo.auth import AuthError, Principal, decode_token
 
 HEADER = "idempotency-key"
 MAX_KEY_LENGTH = 200

@@ -27,7 +27,6 @@ from temporalio.worker import Worker
 
 import eventstore
 from activities.notifications import OutboxNotifier
-from api.auth import create_token
 from api.main import build_store_kwargs, create_app
 from bench.pgdb import create_database, drop_database
 from bench.scenario import APPROVER, OFFICER, Plan, municipality
@@ -35,6 +34,7 @@ from bench.sizes import Sizes
 from bench.stats import Figure, Timer, percentile_figures
 from bench.targets import FULL_COUNTRY
 from domain.fiscal import fiscal_year_of
+from ninyo.auth import create_token
 from ninyo.settings import Settings
 from workflows import ids
 from workflows.client import start_campaign

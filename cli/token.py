@@ -37,7 +37,7 @@ def create(
     ttl: str = typer.Option("8h", "--ttl", help="Lifetime: seconds, or 30m, 8h, 7d."),
 ) -> None:
     """Print a signed bearer token on stdout."""
-    from api.auth import Role, create_token
+    from ninyo.auth import Role, create_token
     from ninyo.settings import get_settings
 
     try:
@@ -58,7 +58,7 @@ def create(
 @app.command("show")
 def show(token: str = typer.Argument(..., help="A token from `ninyo token create`.")) -> None:
     """Verify a token with this installation's secret and print its claims."""
-    from api.auth import AuthError, decode_token
+    from ninyo.auth import AuthError, decode_token
     from ninyo.settings import get_settings
 
     try:

@@ -15,10 +15,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.auth import Forbidden, NotFound
 from api.errors import ApiError
 from domain import i18n
 from domain.errors import RuleViolation
+from ninyo.auth import Forbidden, NotFound
 from ninyo.logging import get_logger
 
 log = get_logger(__name__)

@@ -9,7 +9,7 @@
 - **Sessions**: the cookie carries 32 random bytes (URL-safe); the table keeps only their
   SHA-256, the session's CSRF token and the expiry (``SESSION_TTL``, sliding is not done:
   a working day). Disabling an account deletes its sessions.
-- An account becomes an :class:`api.auth.Principal` — the very type the API authorises —
+- An account becomes an :class:`ninyo.auth.Principal` — the very type the API authorises —
   so the screens go through the same role × municipality checks as the API.
 """
 
@@ -26,7 +26,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.auth import Principal, Role
+from ninyo.auth import Principal, Role
 
 MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)

@@ -7,7 +7,7 @@
   The sign-in form, before any session exists, uses a double-submit cookie.
 - **Authorisation**: exactly the API's — the action tables of ``api.routes.recruitments``,
   ``appointments``, ``claims`` and ``audit``,
-  ``api.routes.audit`` and ``api.auth.Principal.require_role`` / ``require_municipality``
+  ``api.routes.audit`` and ``ninyo.auth.Principal.require_role`` / ``require_municipality``
   (another municipality's object is 404, like the API). :func:`can` decides whether a
   write control is shown at all; :func:`authorize` refuses a posted write the same way.
 """
@@ -25,13 +25,13 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.auth import Forbidden, NotFound, Principal, Role
 from api.routes import appointments as appointment_routes
 from api.routes import audit as audit_routes
 from api.routes import claims as claim_routes
 from api.routes import common
 from api.routes import recruitments as recruitment_routes
 from domain import i18n
+from ninyo.auth import Forbidden, NotFound, Principal, Role
 from web.accounts import Account, Accounts
 
 SESSION_COOKIE = "ninyo_session"

@@ -22,7 +22,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from api.auth import Role
 from api.deps import get_client
 from api.errors import field_of
 from api.gateway import Gateway
@@ -34,6 +33,7 @@ from domain import commands as c
 from domain import i18n, streams
 from domain.errors import RuleViolation
 from domain.state import RecruitmentState
+from ninyo.auth import Role
 from views import audit as audit_views
 from views import records
 from web import core, forms

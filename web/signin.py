@@ -14,7 +14,7 @@ import sys
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.auth import Role
+from ninyo.auth import Role
 from web import core
 from web.accounts import LOCK_FOR, MAX_FAILURES, AccountError, Accounts, generate_password
 

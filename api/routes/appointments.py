@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.auth import Principal
 from api.deps import GatewayDep, allow
 from api.gateway import Gateway
 from api.routes import listing
@@ -26,6 +25,7 @@ from api.routes.common import (
 )
 from api.schemas import LIVE_READ_ERRORS, WRITE_ERRORS
 from domain import commands as c
+from ninyo.auth import Principal
 from workflows import ids
 from workflows.appointment import AppointmentWorkflow
 from workflows.models import AppointmentView, CommandResult

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Body, Path, Query
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from api.auth import Principal, Role
 from api.deps import StoreDep, allow
 from api.errors import invalid_input
 from api.schemas import (
@@ -31,6 +30,7 @@ from api.schemas import (
 from domain import streams, values
 from domain.fiscal import as_of_or_refuse
 from domain.values import MunicipalityCode
+from ninyo.auth import Principal, Role
 from views import audit as audit_views
 
 router = APIRouter(prefix="/audit", tags=["audit"])

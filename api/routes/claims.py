@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
-from api.auth import Principal, Role
 from api.deps import GatewayDep, allow
 from api.gateway import Gateway
 from api.routes import listing
@@ -25,6 +24,7 @@ from api.routes.common import (
     command_route,
 )
 from api.schemas import LIVE_READ_ERRORS, WRITE_ERRORS
+from ninyo.auth import Principal, Role
 from workflows import ids
 from workflows.models import (
     ApproveClaim,

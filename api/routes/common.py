@@ -17,12 +17,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Path
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from api.auth import Principal, Role
 from api.deps import GatewayDep, allow
 from api.errors import invalid_input
 from api.gateway import Gateway
 from domain import values
 from domain.values import MunicipalityCode
+from ninyo.auth import Principal, Role
 
 OFFICER = (Role.hr_officer, Role.approver)  # the domain lets either issue these
 APPROVER = (Role.approver,)  # approver-only (domain: AUTH-ROLE for anyone else)

@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
 
-from api.auth import Principal, Role
 from api.deps import StoreDep, allow
 from api.errors import ApiError
 from api.schemas import READ_ERRORS
@@ -21,6 +20,7 @@ from documents import sources
 from documents.render import HTML, PDF
 from domain import values
 from domain.values import MunicipalityCode
+from ninyo.auth import Principal, Role
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 

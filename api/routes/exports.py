@@ -16,11 +16,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 
-from api.auth import Principal
 from api.deps import StoreDep, allow
 from api.errors import ApiError
 from api.routes.common import APPLICATION_READERS, PERSONAL_READERS, READERS, Code, Ident
 from api.schemas import READ_ERRORS
+from ninyo.auth import Principal
 from views import lists_io
 from views.costs_io import cost_sheet, export_rows
 from views.tabular import XLSX_MEDIA_TYPE, Sheet, workbook

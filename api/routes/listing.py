@@ -10,11 +10,11 @@ from typing import Annotated, Literal
 from fastapi import Query
 from pydantic import BaseModel
 
-from api.auth import Principal
 from api.deps import allow
 from api.gateway import Gateway
 from api.routes.common import PROGRESS_READERS
 from domain.values import MunicipalityCode
+from ninyo.auth import Principal
 
 
 class WorkflowSummary(BaseModel):

@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from api.auth import Principal
 from api.deps import allow
 from api.routes.common import READERS
 from api.routes.listing import Limit, MuniFilter, visible_municipalities
 from api.schemas import READ_ERRORS
+from ninyo.auth import Principal
 
 router = APIRouter(tags=["notifications"])
 

@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
-from api.auth import Principal, Role
 from api.deps import StoreDep, allow
 from api.routes.common import Code, Ident
 from api.schemas import error_responses
+from ninyo.auth import Principal, Role
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

@@ -23,7 +23,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from api.auth import Principal
 from api.deps import GatewayDep, StoreDep, allow
 from api.errors import ApiError, invalid_input
 from api.gateway import Gateway
@@ -46,6 +45,7 @@ from api.schemas import LIVE_READ_ERRORS, READ_ERRORS, WRITE_ERRORS
 from domain import commands as c
 from domain.i18n import message
 from domain.values import municipality_code_problem
+from ninyo.auth import Principal
 from workflows import ids
 from workflows.models import CampaignInput, CampaignView, CommandResult, Contacts
 from workflows.recruitment import RecruitmentWorkflow

@@ -12,11 +12,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.auth import Principal
 from api.deps import StoreDep, allow
 from api.routes import listing
 from api.routes.common import PROGRESS_READERS, Code
 from api.schemas import READ_ERRORS
+from ninyo.auth import Principal
 from views import reports
 
 router = APIRouter(prefix="/reports", tags=["reports"])

@@ -62,10 +62,10 @@ from cli.demo.stack import Api, DemoError, _connect, temporal_server
 async def _demo(n: int, pace: Pace, console: Console) -> int:
     import httpx
 
-    from api.auth import Role, create_token
     from api.main import create_app
     from eventstore.migrate import upgrade_async
     from ninyo import bootstrap
+    from ninyo.auth import Role, create_token
 
     settings = bootstrap.settings(log_level="WARNING", log_json=False)
     started = time.monotonic()

@@ -17,9 +17,9 @@ import pytest
 from pydantic import SecretStr
 
 import eventstore
-from api.auth import Role, create_token
 from api.main import build_store_kwargs, create_app
 from eventstore.migrate import upgrade
+from ninyo.auth import Role, create_token
 from ninyo.settings import Settings
 from tests import pg
 

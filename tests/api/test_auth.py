@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from api.auth import create_token
+from ninyo.auth import create_token
 from ninyo.settings import secret_bytes
 from tests.api.conftest import OWN
 

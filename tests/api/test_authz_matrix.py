@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from api.auth import Role
 from domain.values import Municipality
+from ninyo.auth import Role
 from tests.api.conftest import OTHER, OWN
 from tests.api.flow import MUNICIPALITY, Flow, define_body
 from tests.temporal_env import eventually

@@ -78,7 +78,6 @@ async def test_a_claim_abandoned_by_a_dead_process_is_taken_over_after_the_reque
     import hashlib
     from datetime import UTC, datetime
 
-    from api.auth import decode_token
     from api.idempotency import (
         ABANDONED_AFTER,
         REQUEST_TIMEOUT,
@@ -86,6 +85,7 @@ async def test_a_claim_abandoned_by_a_dead_process_is_taken_over_after_the_reque
         idempotency_keys,
         scope_key_of,
     )
+    from ninyo.auth import decode_token
 
     assert ABANDONED_AFTER < timedelta(minutes=1) and ABANDONED_AFTER > REQUEST_TIMEOUT
     key = str(uuid.uuid4())

@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.auth import Role, create_token
+from ninyo.auth import Role, create_token
 from tests.api.conftest import OWN
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
