@@ -25,7 +25,7 @@ from eventstore.migrate import upgrade
 from ninyo.settings import Settings
 from tests import pg
 
-OWN = "073024"
+OWN = "062049"
 OTHER = "072010"
 PASSWORD = "correct horse battery staple"
 CHROMIUM = os.environ.get("NINYO_CHROMIUM", "/usr/bin/chromium")

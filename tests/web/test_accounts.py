@@ -28,22 +28,22 @@ async def accounts():
 
 
 async def test_passwords_are_argon2id_hashes_and_short_ones_are_refused(accounts):
-    await accounts.add("sato", "a long enough password", "hr_officer", ["073024"])
+    await accounts.add("sato", "a long enough password", "hr_officer", ["062049"])
     async with accounts.engine.connect() as conn:
         stored = await conn.scalar(sa.select(users.c.password_hash)
                                    .where(users.c.username == "sato"))
     assert stored.startswith("$argon2id$") and "a long enough password" not in stored
     with pytest.raises(AccountError) as short:
-        await accounts.add("kato", "short", "hr_officer", ["073024"])
+        await accounts.add("kato", "short", "hr_officer", ["062049"])
     assert short.value.field == "password"
     with pytest.raises(AccountError):
         await accounts.add("kato", "a long enough password", "hr_officer", ["73024"])
     with pytest.raises(AccountError):
-        await accounts.add("kato", "a long enough password", "superuser", ["073024"])
+        await accounts.add("kato", "a long enough password", "superuser", ["062049"])
 
 
 async def test_lock_out_after_repeated_failures_then_open_again(accounts):
-    await accounts.add("ito", "the right password", "approver", ["073024"])
+    await accounts.add("ito", "the right password", "approver", ["062049"])
     for i in range(MAX_FAILURES):
         assert await accounts.authenticate("ito", "wrong", now=T0 + timedelta(seconds=i)) is None
     # locked: even the right password is refused until the window has passed
@@ -57,7 +57,7 @@ async def test_lock_out_after_repeated_failures_then_open_again(accounts):
 
 
 async def test_sessions_are_stored_as_hashes_and_end_with_the_account(accounts):
-    account = await accounts.add("endo", "the right password", "auditor", ["073024"])
+    account = await accounts.add("endo", "the right password", "auditor", ["062049"])
     token = await accounts.start_session(account)
     async with accounts.engine.connect() as conn:
         stored = (await conn.execute(sa.select(sessions.c.token_hash)
