@@ -41,6 +41,7 @@ from domain.screening import (
     RequirementResult,
     match_requirements,
     screening_outcome,
+    unmet_requirements,
     validate_declaration,
     validate_interview_record,
     validate_rejection,
@@ -213,10 +214,24 @@ def shortlist_applicant(
     if app.screening_outcome is None:
         raise RuleViolation("STATE-NOT-SCREENED", "screen the documents first", "application_id")
     if app.screening_outcome.value == "failed":
+        unmet = unmet_requirements(app.screening_results or ())
         raise RuleViolation(
             "R-SCR-1",
-            "a required requirement is not met; record an officer's override at screening to proceed",
+            "required requirements not met: "
+            + ("; ".join(f"{r.requirement_id} ({r.reason})" for r in unmet) or "(erased)")
+            + "; record an officer's override at screening to proceed",
             "application_id",
+            params={
+                "errors": [
+                    {
+                        "field": "application_id",
+                        "code": "R-SCR-1",
+                        "requirement_id": r.requirement_id,
+                        "message": r.reason,
+                    }
+                    for r in unmet
+                ]
+            },
         )
     assert state.posting is not None
     if state.posting.details.selection.interviews and not any(

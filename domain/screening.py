@@ -265,8 +265,11 @@ def match_requirement(req: Requirement, profile: ApplicantProfile) -> Requiremen
     """The best verdict over the requirement's alternatives (any_of)."""
     results = [_criterion_verdict(c, profile) for c in req.any_of]
     best = max(results, key=lambda r: _RANK[r[0]])
+    reason = best[1]
+    if best[0] is Verdict.not_met:  # none of the alternatives: say why for every one
+        reason = " / ".join(r[1] for r in results)
     return RequirementResult(
-        requirement_id=req.id, importance=req.importance, verdict=best[0], reason=best[1]
+        requirement_id=req.id, importance=req.importance, verdict=best[0], reason=reason
     )
 
 
@@ -277,12 +280,21 @@ def match_requirements(
     return [match_requirement(r, profile) for r in requirements]
 
 
+def unmet_requirements(
+    results: list[RequirementResult] | tuple[RequirementResult, ...],
+) -> list[RequirementResult]:
+    """Every ``required`` requirement judged ``not_met`` (in the role's order)."""
+    return [
+        r for r in results if r.importance is Importance.required and r.verdict is Verdict.not_met
+    ]
+
+
 def screening_outcome(
     results: list[RequirementResult] | tuple[RequirementResult, ...],
 ) -> ScreeningOutcome:
     """Only ``required`` requirements decide; ``preferred`` ones inform (R-SKILL-3)."""
     required = [r for r in results if r.importance is Importance.required]
-    if any(r.verdict is Verdict.not_met for r in required):
+    if unmet_requirements(results):
         return ScreeningOutcome.failed
     if any(r.verdict is Verdict.needs_interview for r in required):
         return ScreeningOutcome.needs_interview
@@ -341,30 +353,51 @@ def _vague(text: str, employer: str) -> str | None:
     return None
 
 
-def validate_interview_record(
+def interview_record_problems(
     record: InterviewRecord, employers: tuple[str, ...] = (), field: str = "record"
-) -> None:
-    """R-SCR-2: at least one project, each naming project, position and result concretely."""
+) -> list[dict[str, str]]:
+    """Every R-SCR-2 gap of the record, each ``{"field", "code", "message"}`` (English)."""
     if not record.projects:
-        raise RuleViolation(
-            "R-SCR-2",
-            "an interview record must name at least one concrete project (project, position, result), "
-            "not only employer names and years",
-            f"{field}.projects",
-        )
+        return [
+            {
+                "field": f"{field}.projects",
+                "code": "R-SCR-2",
+                "message": "an interview record must name at least one concrete project "
+                "(project, position, result), not only employer names and years",
+            }
+        ]
     names = {e.casefold() for e in employers}
+    out: list[dict[str, str]] = []
     for i, p in enumerate(record.projects):
-        for attr, label in (("project", "project"), ("position", "position"), ("result", "result")):
+        for attr in ("project", "position", "result"):
             text = getattr(p, attr)
             why = _vague(text, p.employer)
             if why is None and attr == "project" and text.strip().casefold() in names:
                 why = "names only the employer"
             if why:
-                raise RuleViolation(
-                    "R-SCR-2",
-                    f"project {i + 1}: the {label} {why}; record what project, in which position, with what result",
-                    f"{field}.projects.{i}.{attr}",
+                out.append(
+                    {
+                        "field": f"{field}.projects.{i}.{attr}",
+                        "code": "R-SCR-2",
+                        "message": f"project {i + 1}: the {attr} {why}; record what project, "
+                        "in which position, with what result",
+                    }
                 )
+    return out
+
+
+def validate_interview_record(
+    record: InterviewRecord, employers: tuple[str, ...] = (), field: str = "record"
+) -> None:
+    """R-SCR-2: at least one project, each naming project, position and result concretely;
+    one refusal naming every vague field at once (issue 11 point 6)."""
+    problems = interview_record_problems(record, employers, field)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise RuleViolation(
+            "R-SCR-2", first["message"] + more, first["field"], params={"errors": problems}
+        )
 
 
 # ---------------------------------------------------------------- R-SCR-3

@@ -229,3 +229,50 @@ def test_R_SCR_4_every_gap_of_the_declaration_in_one_refusal():
     assert all(e["code"] == "R-SCR-4" for e in err.value.params["errors"])
     assert err.value.field == fields[0]
     assert "企業グループ" in err.value.params["errors"][3]["message"]
+
+
+def test_R_SCR_1_screening_reasons_list_every_unmet_requirement_and_alternative():
+    from domain.screening import unmet_requirements
+
+    reqs = (
+        Requirement(
+            id="exam",
+            importance=Importance.required,
+            any_of=(
+                QualificationCriterion(exam=IpaExam.SC),
+                QualificationCriterion(exam=IpaExam.ST),
+            ),
+        ),
+        REQS[1],
+        Requirement(
+            id="lg",
+            importance=Importance.required,
+            any_of=(ExperienceCriterion(experience=ExperienceKind.local_government, min_years=2),),
+        ),
+    )
+    results = match_requirements(reqs, ApplicantProfile())
+    unmet = unmet_requirements(results)
+    assert [r.requirement_id for r in unmet] == ["exam", "level", "lg"]  # not only the first
+    exam = unmet[0]
+    # every alternative that is not met is named, not only the first one
+    assert IpaExam.SC.value in exam.reason and IpaExam.ST.value in exam.reason
+
+
+def test_R_SCR_2_every_vague_field_of_the_record_in_one_refusal():
+    record = InterviewRecord(
+        projects=(
+            ProjectEvidence(project="なし", position="不明", result="3年"),
+            ProjectEvidence(project="基幹系移行", position="PMO", result="-"),
+        ),
+        recommendation=InterviewRecommendation.hold,
+    )
+    with pytest.raises(RuleViolation) as err:
+        validate_interview_record(record)
+    assert err.value.field == "record.projects.0.project"
+    fields = [e["field"] for e in err.value.params["errors"]]
+    assert fields == [
+        "record.projects.0.project",
+        "record.projects.0.position",
+        "record.projects.0.result",
+        "record.projects.1.result",
+    ]

@@ -778,3 +778,21 @@ def test_offer_terms_default_from_the_role_and_posting():
     assert (e.terms.form, e.terms.term, e.terms.pay) == (role.form, role.term, role.pay)
     assert e.terms.duties == role.duties and e.terms.initiatives == role.initiatives
     assert e.terms.advises_on_procurement is True
+
+
+def test_R_SCR_1_shortlisting_a_failed_applicant_names_the_unmet_required_requirements():
+    c = Campaign().posted().with_application("a1")
+    c.do(
+        ScreenDocuments(
+            actor=OFFICER,
+            application_id="a1",
+            overrides=tuple(
+                RequirementOverride(requirement_id=rid, verdict=Verdict.not_met, note="不足")
+                for rid in ("level", "reform")
+            ),
+        )
+    )
+    err = refused(c, ShortlistApplicant(actor=OFFICER, application_id="a1"), "R-SCR-1")
+    # every required requirement not met is named; a preferred one does not decide
+    assert [e["requirement_id"] for e in err.params["errors"]] == ["level"]
+    assert "level" in err.message and "reform" not in err.message
