@@ -383,9 +383,12 @@ async def campaign_page(page: Viewer, m: str, campaign: str, done: str = "") -> 
 
     advice = lint_posting(s.role) if s.role else []
     personal = page.principal.role in core.PERSONAL_READERS
+    from domain.campaign_applications import CLOSED_APPLICATION
+
+    still_open = sum(1 for a in s.applications.values() if a.status not in CLOSED_APPLICATION)
     return page.render(
         "campaign.html", m=m, campaign=campaign, s=s, board=_board(s), advice=advice,
-        personal=personal, done=done, c=c,
+        personal=personal, done=done, c=c, still_open=still_open,
         today=date.today(), default_deadline=(date.today() + timedelta(days=30)).isoformat(),
         stream=ids.campaign_id(m, campaign),
     )
@@ -400,6 +403,7 @@ async def campaign_action(page: Writer, m: str, campaign: str, action: str) -> H
         "close-posting": c.ClosePosting, "applications": c.ReceiveApplication,
         "costs": c.RecordCost, "cancel": c.CancelCampaign, "close": c.CloseCampaign,
         "readiness": c.ConfirmReadinessItem, "repost": c.Repost,
+        "close-out": c.CloseOutApplicants,
     }
     command = commands.get(action)
     if command is None:
@@ -427,6 +431,8 @@ async def campaign_action(page: Writer, m: str, campaign: str, action: str) -> H
         data = forms.cost(form, f"k{uuid.uuid4().hex[:8]}")
     elif command is c.ConfirmReadinessItem:
         data = {"item": forms.integer(form, "item"), "note": forms.text(form, "note")}
+    elif command is c.CloseOutApplicants:
+        data = {"reason_code": forms.text(form, "reason_code"), "reason": forms.text(form, "reason")}
     reply = await _send_campaign(page, m, campaign, command, data, **extra)
     return _done(url, reply.accepted.events)
 
@@ -613,8 +619,21 @@ async def appointment_page(page: Viewer, m: str, appointment: str,
         fy_costs[cost.fiscal_year] = fy_costs.get(cost.fiscal_year, 0) + cost.amount_yen
     return page.render("appointment.html", m=m, appointment=appointment, a=a, done=done, c=c,
                        today=date.today().isoformat(), fy_costs=fy_costs,
+                       next_review=_next_review(a),
                        fiscal_year=_fiscal_year(date.today()),
                        stream=ids.appointment_id(m, appointment))
+
+
+REVIEW_ITEM = 6  # R-READY: 外部人材の活動内容の定期的な確認 (recurring)
+
+
+def _next_review(a: Any) -> datetime | None:
+    """The periodic activity review (R-READY item 6) the workflow has scheduled after the
+    last one recorded: the reminder it holds, not a second computation of the interval."""
+    last = max(a.activity_reviews, default=None)
+    due = [t for k, t in a.reminders.items()
+           if k.startswith("activity_review") and (last is None or t > last)]
+    return min(due, default=None)
 
 
 def _fiscal_year(d: date) -> int:
@@ -624,15 +643,17 @@ def _fiscal_year(d: date) -> int:
 @router.post("/appointments/{m}/{appointment}/{action}", response_class=HTMLResponse)
 async def appointment_action(page: Writer, m: str, appointment: str,
                              action: str) -> HTMLResponse:
-    commands = {"readiness": c.ConfirmReadinessItem, "costs": c.RecordCost,
-                "renew": c.RenewTerm, "end": c.EndTerm}
+    commands = {"readiness": c.ConfirmReadinessItem, "review": c.ConfirmReadinessItem,
+                "costs": c.RecordCost, "renew": c.RenewTerm, "end": c.EndTerm}
     command = commands.get(action)
     if command is None:
         raise core.NotFound()
     authorize(page.principal, command, m, scope="appointment", what="appointment")
     form = await page.request.form()
-    if command is c.ConfirmReadinessItem:
-        data: dict[str, Any] = {"item": forms.integer(form, "item"), "note": forms.text(form, "note")}
+    if action == "review":  # the periodic activity review is readiness item 6, again
+        data: dict[str, Any] = {"item": REVIEW_ITEM, "note": forms.text(form, "note")}
+    elif command is c.ConfirmReadinessItem:
+        data = {"item": forms.integer(form, "item"), "note": forms.text(form, "note")}
     elif command is c.RecordCost:
         data = forms.cost(form, f"k{uuid.uuid4().hex[:8]}")
     elif command is c.RenewTerm:
@@ -759,12 +780,54 @@ def _summary(entry: dict) -> str:
 
 
 @router.get("/audit", response_class=HTMLResponse)
-async def audit_index(page: Viewer) -> HTMLResponse:
+async def audit_index(page: Viewer, done: str = "") -> HTMLResponse:
     p = page.principal
     p.require_role(*core.AUDIT_READERS, *core.LOG_KEEPERS, action="audit")
     campaigns = await _campaigns(page.request, sorted(p.municipalities))
     appointments = await _appointments(page.request, sorted(p.municipalities))
-    return page.render("audit_index.html", campaigns=campaigns, appointments=appointments)
+    return page.render("audit_index.html", campaigns=campaigns, appointments=appointments,
+                       checkpoint=_checkpoint_status(page.request), done=done)
+
+
+def _checkpoint_status(request: Request, result: Any = None) -> dict[str, Any] | None:
+    """The newest checkpoint this server signed (a checkpoint is kept by the auditor outside
+    the database, docs/eventstore.md): when, up to which position, whether its signature
+    holds under this store's key — and, after a check, whether the log still extends it."""
+    cp = getattr(request.app.state, "latest_checkpoint", None)
+    if cp is None:
+        return None
+    store = _store(request)
+    return {
+        "created_at": datetime.fromisoformat(cp.created_at) if cp.created_at else None,
+        "position": cp.position, "head_hash": cp.head_hash, "json": cp.to_json(),
+        "signature_valid": cp.signature_valid() and cp.public_key == store.public_key,
+        "result": result,
+    }
+
+
+@router.post("/audit/checkpoint", response_class=HTMLResponse)
+async def audit_checkpoint(page: Writer) -> HTMLResponse:
+    """Sign the head of the log (verified first, as ``POST /audit/checkpoint``)."""
+    page.principal.require_role(*core.LOG_KEEPERS, action="sign a checkpoint")
+    page.request.app.state.latest_checkpoint = await _store(page.request).checkpoint()
+    from urllib.parse import quote
+
+    return core.redirect("/ui/audit?done=" + quote("チェックポイントの署名"))
+
+
+@router.post("/audit/checkpoint/verify", response_class=HTMLResponse)
+async def audit_checkpoint_verify(page: Writer) -> HTMLResponse:
+    """Prove the log up to the latest checkpoint is the one that was signed."""
+    page.principal.require_role(*core.LOG_KEEPERS, action="verify the event log")
+    cp = getattr(page.request.app.state, "latest_checkpoint", None)
+    if cp is None:
+        raise core.NotFound("no checkpoint yet")
+    result = await _store(page.request).verify(checkpoint=cp)
+    p = page.principal
+    campaigns = await _campaigns(page.request, sorted(p.municipalities))
+    appointments = await _appointments(page.request, sorted(p.municipalities))
+    return page.render("audit_index.html", campaigns=campaigns, appointments=appointments,
+                       checkpoint=_checkpoint_status(page.request, result))
 
 
 @router.get("/audit/timeline", response_class=HTMLResponse)

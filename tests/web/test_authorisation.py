@@ -70,7 +70,7 @@ async def test_another_municipality_gets_404_and_the_auditor_writes_nothing(site
     await expect(auditor.get_by_text("この段階であなたが行う操作はありません")).to_be_visible()
     await expect(auditor.get_by_role("link", name="募集の作成")).to_have_count(0)
     await tour.check(auditor)
-    for action in ("submit", "approve", "cancel"):
+    for action in ("submit", "approve", "cancel", "close-out"):
         forged = await auditor.request.post(f"{url}/{action}",
                                             form={"csrf": await _csrf(auditor), "reason": "x"})
         assert forged.status == 403, (action, forged.status)

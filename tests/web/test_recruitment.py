@@ -163,11 +163,29 @@ async def test_a_whole_recruitment_through_the_screens(site, browser):
     await expect(approver.locator("h1")).to_contain_text("任用：")
     appointment_url = approver.url.split("?")[0]
 
+    # ---------------------------------------------------------------- close out the others
+    # the third applicant was never screened: after the appointment no one stays in limbo
+    await officer.goto(campaign_url)
+    await officer.locator("summary", has_text="残りの応募者をまとめて不採用にする（1件）").click()
+    await expect(officer.get_by_label("応募者に通知する文面")).not_to_be_empty()
+    await _post(officer, "残りの応募者を不採用にする")
+    await expect(officer.get_by_role("status")).to_contain_text("不採用")
+    columns = await officer.locator(".board .col h3").all_inner_texts()
+    assert columns and all(t.split("（")[0] in ("任用", "不採用", "取下げ") for t in columns), columns
+    await expect(officer.locator("summary", has_text="残りの応募者をまとめて")).to_have_count(0)
+
     # ---------------------------------------------------------------- readiness, costs, the claim
     await officer.goto(appointment_url)
     await officer.get_by_label("確認の内容").fill("期待する役割を庁議で共有した")
     await _post(officer, "確認を記録する")
     await expect(officer.get_by_text("確認済み：期待する役割を庁議で共有した")).to_be_visible()
+    # a periodic activity review (R-READY item 6, recurring): listed with its time in JST
+    await officer.get_by_label("活動の確認結果").fill("着任後の活動を本人・所管課と確認した")
+    await _post(officer, "活動確認として記録する")
+    reviews = officer.get_by_role("table", name="定期の活動確認")
+    await expect(reviews).to_contain_text("第1回")
+    await expect(reviews).to_contain_text("令和")
+    await expect(officer.get_by_text("直近の確認の内容：着任後の活動を本人・所管課と確認した")).to_be_visible()
     await officer.get_by_label("金額（円）").fill("300000")
     await _post(officer, "経費を記録する")
     await expect(officer.locator("td.num").first).to_have_text("300,000円")
@@ -209,6 +227,16 @@ async def test_a_whole_recruitment_through_the_screens(site, browser):
     await auditor.get_by_role("link", name="← 監査").click()
     await auditor.get_by_role("button", name="記録を検証する").click()
     await expect(auditor.locator("#verify-result")).to_contain_text("記録の改ざんはありません")
+    # checkpoint status: none yet, then signed (when, up to which position, signature valid)
+    checkpoint = auditor.get_by_role("table", name="最新のチェックポイント")
+    await expect(checkpoint).to_have_count(0)
+    await _post(auditor, "チェックポイントに署名する")
+    await expect(auditor.get_by_role("status")).to_contain_text("チェックポイントの署名")
+    await expect(checkpoint).to_contain_text("令和")
+    await expect(checkpoint).to_contain_text("件目まで")
+    await expect(checkpoint).to_contain_text("有効（この記録の鍵で署名されています）")
+    await _post(auditor, "チェックポイントと照合する")
+    await expect(checkpoint).to_contain_text("記録はチェックポイントから改ざんなく続いています")
     await tour.check(auditor)
     appointment_id = appointment_url.rsplit("/", 1)[1]
     await auditor.get_by_role("link", name=f"経過を見る 任用 {appointment_id}").click()
