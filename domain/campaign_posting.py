@@ -49,6 +49,7 @@ from domain.posting import (
     check_deadline,
     definition_warnings,
     lint_posting,
+    no_requirement_warning,
     validate_posting,
     validate_role,
 )
@@ -91,7 +92,8 @@ def submit_role_for_approval(
     state: RecruitmentState, command: SubmitRoleForApproval, now: datetime, by: str
 ) -> list[DomainEvent]:
     in_stage(state, {Stage.draft}, "submit the role for approval")
-    return [RoleSubmittedForApproval(at=now, by=by)]
+    advice = tuple(no_requirement_warning(state.role)) if state.role is not None else ()
+    return [RoleSubmittedForApproval(at=now, by=by, advice=advice)]
 
 
 def return_role(

@@ -102,6 +102,9 @@ class RoleDefined(DomainEvent):
 
 class RoleSubmittedForApproval(DomainEvent):
     type: Literal["RoleSubmittedForApproval"] = "RoleSubmittedForApproval"
+    # R-SKILL-3: a role with no skill requirement is warned again at submission (issue 11
+    # point 7); the campaign's ``advice`` already holds it from the definition
+    advice: tuple[Advice, ...] = ()
 
 
 class RoleReturned(DomainEvent):

@@ -379,6 +379,19 @@ def lint_posting(posting: Posting | RoleDefinition) -> list[Advice]:
     return out
 
 
+def no_requirement_warning(role: RoleDefinition, prefix: str = "role") -> list[Advice]:
+    """R-SKILL-3: a role with no skill requirement at all is warned (at definition,
+    submission for approval and publication); it never blocks."""
+    if role.requirements:
+        return []
+    return [Advice(
+        code="R-SKILL-3",
+        message="スキル・経験の要件が一つもありません。参考4.4-⑤のスキル標準を参考に、"
+                "必須・歓迎の要件を定めてください (the role states no skill requirement)",
+        field=f"{prefix}.requirements",
+    )]
+
+
 def definition_warnings(
     role: RoleDefinition, today: date, prefix: str = "role", policy: Policy | None = None
 ) -> list[Advice]:
@@ -394,14 +407,7 @@ def definition_warnings(
     """
     from domain.fiscal import FiscalYear
 
-    out: list[Advice] = []
-    if not role.requirements:
-        out.append(Advice(
-            code="R-SKILL-3",
-            message="スキル・経験の要件が一つもありません。参考4.4-⑤のスキル標準を参考に、"
-                    "必須・歓迎の要件を定めてください (the role states no skill requirement)",
-            field=f"{prefix}.requirements",
-        ))
+    out: list[Advice] = no_requirement_warning(role, prefix)
     if role.term.end < today:
         out.append(Advice(
             code="R-FORM",

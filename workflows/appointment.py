@@ -32,7 +32,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.commands import SYSTEM, Actor, Command, EndTerm, RecordReminder
     from domain.errors import RuleViolation
     from domain.events import DomainEvent, TermEndReason
-    from domain.readiness import applicable_items
+    from domain.readiness import applicable_items, readiness_warnings
+    from domain.values import AppointmentForm
     from workflows import ids
     from workflows.claim_start import ClaimStarter
     from workflows.common import (
@@ -212,7 +213,17 @@ class AppointmentWorkflow:
             version=s.version,
             reminders=sorted(self._timers.fired),
             runs=self._runs,
+            readiness_warnings=[i18n.finding(w) for w in self._readiness_warnings()],
         )
+
+    def _readiness_warnings(self) -> list:
+        """R-READY: every applicable item not confirmed yet, while the term is active."""
+        s = self._state
+        if s.status is not AppointmentStatus.active:
+            return []
+        terms = self._inp.appointed.terms
+        from_company = s.appointee_for_profit or terms.form is AppointmentForm.enterprise_dispatch
+        return readiness_warnings(s.readiness, from_company=from_company)
 
     # ------------------------------------------------------------------ timers
 

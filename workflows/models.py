@@ -175,6 +175,9 @@ class AppointmentView(Msg):
     version: int
     reminders: list[str]
     runs: int
+    # R-READY items not yet confirmed, as warnings (issue 11 point 7): in the status view,
+    # not only in the log
+    readiness_warnings: list[dict] = Field(default_factory=list)
 
 
 class AppointmentReply(Msg):

@@ -208,3 +208,20 @@ def test_R_SUB_7_definition_warnings_come_back_in_the_role_defined_event():
     (e,) = c.do(lb.DefineRole(actor=lb.OFFICER, campaign_id="c1", municipality=lb.SAKATA,
                               role=role))
     assert {a.code for a in e.advice} >= {"R-SKILL-3", "R-SUB-7"}
+
+
+def test_R_SKILL_3_a_role_with_no_skill_requirement_is_warned_at_submission():
+    """Issue 11 point 7: warned when submitted for approval, not only at definition."""
+    from tests.unit import lifecycle_builders as lb
+
+    c = lb.Campaign()
+    c.do(lb.DefineRole(actor=lb.OFFICER, campaign_id="c1", municipality=lb.SAKATA,
+                       role=lb.role(requirements=())))
+    (e,) = c.do(lb.SubmitRoleForApproval(actor=lb.OFFICER))
+    assert [(a.code, a.field) for a in e.advice] == [("R-SKILL-3", "role.requirements")]
+    assert [a.code for a in c.state.advice].count("R-SKILL-3") == 1  # not twice in the view
+    c2 = lb.Campaign()
+    c2.do(lb.DefineRole(actor=lb.OFFICER, campaign_id="c1", municipality=lb.SAKATA,
+                        role=lb.role()))
+    (e2,) = c2.do(lb.SubmitRoleForApproval(actor=lb.OFFICER))
+    assert e2.advice == ()

@@ -45,9 +45,16 @@ async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
     sc = Scenario(now, campaign_id="term", municipality=municipality("074056"))
     await run_to_appointment(env, tq, sc)
     ap = env.client.get_workflow_handle(f"appointment:{sc.municipality.code}:ap1", result_type=AppointmentView)
+    # R-READY items not confirmed are warnings in the status view (issue 11 point 7)
+    before = await ap.query("status", result_type=AppointmentView)
+    assert {w["code"] for w in before.readiness_warnings} == {"R-READY"}
+    assert len(before.readiness_warnings) >= 5 and all(w["label"] for w in before.readiness_warnings)
     # readiness 1-5 confirmed before the start date: no readiness reminder
     for item in range(1, 6):
         await _upd(ap, "command", ConfirmReadinessItem(actor=OFFICER, item=item, note="確認済み"))
+    after = await ap.query("status", result_type=AppointmentView)
+    assert [w["message"].split(":")[0] for w in after.readiness_warnings] == [
+        "readiness item 6 not confirmed"]  # only the recurring review is left
     fy = fiscal_year_of(sc.term.start)
     paid = sc.term.start + timedelta(days=20)
     assert fiscal_year_of(paid) == fy
