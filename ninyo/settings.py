@@ -119,6 +119,23 @@ class Settings(BaseSettings):
     # per-municipality mail templates (data): {dir}/{municipality code}/{kind}.txt.j2
     mail_templates_dir: str | None = None
 
+    # --- screens: optional OpenID Connect sign-in (web/oidc.py; off by default) -----
+    oidc_enabled: bool = False
+    # the IdP's discovery document (…/.well-known/openid-configuration); its issuer must match
+    oidc_metadata_url: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = "openid email profile"
+    # an unknown user gets an account only when the IdP's role claim maps to a local role
+    # here (e.g. {"ninyo-hr": "hr_officer"}; "admin" is never granted) and every value of the
+    # municipality claim is in oidc_allowed_municipalities
+    oidc_role_claim: str = "ninyo_role"
+    oidc_municipality_claim: str = "ninyo_municipalities"
+    oidc_role_map: dict[str, str] = {}
+    oidc_allowed_municipalities: list[str] = []
+    # a verified e-mail in these domains finds the account named by its local part
+    oidc_email_domains: list[str] = []
+
     # --- logging -------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool | None = None  # None: JSON unless stderr is a terminal

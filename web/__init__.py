@@ -53,10 +53,12 @@ async def _error_page(request: Request, status: int, title: str, message: str,
 
 def install(app: FastAPI) -> None:
     """Mount the screens on ``app`` (after ``api.errors.install``)."""
-    from web import core, pages, signin
+    from web import core, oidc, pages, signin
 
     app.mount("/static", StaticFiles(directory=core.HERE / "static"), name="static")
     app.include_router(signin.router)
+    app.include_router(oidc.router)  # 404 unless NINYO_OIDC_ENABLED
+    app.state.oidc = oidc.OidcConfig.from_settings(getattr(app.state, "settings", None))
     app.include_router(pages.router)
 
     api_handlers = dict(app.exception_handlers)

@@ -16,7 +16,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ninyo.auth import Role
 from web import core
-from web.accounts import LOCK_FOR, MAX_FAILURES, AccountError, Accounts, generate_password
+from web.accounts import (
+    LOCK_FOR,
+    MAX_FAILURES,
+    Account,
+    AccountError,
+    Accounts,
+    generate_password,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,11 +32,14 @@ def _cookie_args(request: Request) -> dict:
     return {"httponly": True, "samesite": "lax", "secure": core.secure(request), "path": "/"}
 
 
-def _signin_page(request: Request, error: str | None = None, status_code: int = 200,
-                 username: str = "") -> HTMLResponse:
+def signin_page(request: Request, error: str | None = None, status_code: int = 200,
+                username: str = "") -> HTMLResponse:
+    from web import oidc
+
     token = core.new_pre_token()
     response = core.render(request, "signin.html", status_code=status_code, error=error,
-                           pre_csrf=token, username=username)
+                           pre_csrf=token, username=username,
+                           oidc=oidc.config(request) is not None)
     response.set_cookie(core.PRE_COOKIE, token, max_age=3600, **_cookie_args(request))
     return response
 
@@ -39,7 +49,7 @@ async def signin_form(request: Request) -> HTMLResponse:
     token = request.cookies.get(core.SESSION_COOKIE)
     if token and await core.accounts(request).session(token):
         return core.redirect("/ui/home")
-    return _signin_page(request)
+    return signin_page(request)
 
 
 @router.post("/signin", response_class=HTMLResponse)
@@ -47,16 +57,21 @@ async def signin(request: Request, username: str = Form(""), password: str = For
                  csrf: str = Form("")) -> HTMLResponse:
     expected = request.cookies.get(core.PRE_COOKIE, "")
     if not expected or not hmac.compare_digest(csrf, expected):
-        return _signin_page(request, "フォームの有効期限が切れました。もう一度サインインしてください。",
+        return signin_page(request, "フォームの有効期限が切れました。もう一度サインインしてください。",
                             status_code=403)
     account = await core.accounts(request).authenticate(username.strip(), password)
     if account is None:
         minutes = int(LOCK_FOR.total_seconds() // 60)
-        return _signin_page(
+        return signin_page(
             request,
             "ユーザー名又はパスワードが違うか、アカウントが使えません。"
             f"{MAX_FAILURES}回続けて誤るとアカウントは{minutes}分間ロックされます。",
             status_code=401, username=username)
+    return await finish_signin(request, account)
+
+
+async def finish_signin(request: Request, account: Account) -> RedirectResponse:
+    """A session for ``account`` (password or OpenID Connect sign-in) and on to the home page."""
     token = await core.accounts(request).start_session(account)
     response = RedirectResponse("/ui/home", status_code=303)
     response.set_cookie(core.SESSION_COOKIE, token, **_cookie_args(request))
