@@ -214,6 +214,8 @@ class AppointmentWorkflow:
             reminders=sorted(self._timers.fired),
             runs=self._runs,
             readiness_warnings=[i18n.finding(w) for w in self._readiness_warnings()],
+            labels={"status": i18n.label("appointment_status", self._stage()),
+                    "form": i18n.label("form", self._inp.appointed.terms.form)},
         )
 
     def _readiness_warnings(self) -> list:
@@ -249,7 +251,7 @@ class AppointmentWorkflow:
             out.append(self._reminder(
                 start - slas.readiness_before, "readiness", start, "R-READY",
                 "【受入準備】着任前の確認事項が未了です",
-                f"任用 {self._appointment} の着任日 {s.term_start} までに受入準備の確認"
+                f"任用 {self._appointment} の着任日 {i18n.format_date(s.term_start)} までに受入準備の確認"
                 f"（項目 {', '.join(map(str, open_items))}）を記録してください。",
             ))
         last = max(
@@ -269,7 +271,7 @@ class AppointmentWorkflow:
                 out.append(self._reminder(
                     end - before, f"term_end_{_days(before)}", end, "R-FORM",
                     f"【任期満了】{before.days}日後に任期が満了します",
-                    f"任用 {self._appointment} の任期は {s.term_end} に満了します。"
+                    f"任用 {self._appointment} の任期は {i18n.format_date(s.term_end)} に満了します。"
                     "更新（任期の上限内）または終了を決定してください。",
                 ))
         out.append(Due(end, f"term_end:{s.term_end.isoformat()}", self._end_term(s.term_end)))

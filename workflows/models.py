@@ -115,6 +115,9 @@ class CampaignView(Msg):
     runs: int
     # R-SKILL-5 advice and definition warnings of the role / posting (issue 11 point 7)
     advice: list[dict] = Field(default_factory=list)
+    # the Japanese label of each code a person reads (issue 11 point 9): "stage",
+    # "applications_by_status.<status>"
+    labels: dict[str, str] = Field(default_factory=dict)
 
 
 class CampaignReply(Msg):
@@ -178,6 +181,8 @@ class AppointmentView(Msg):
     # R-READY items not yet confirmed, as warnings (issue 11 point 7): in the status view,
     # not only in the log
     readiness_warnings: list[dict] = Field(default_factory=list)
+    # the Japanese label of each code a person reads (issue 11 point 9): "status", "form"
+    labels: dict[str, str] = Field(default_factory=dict)
 
 
 class AppointmentReply(Msg):
@@ -232,3 +237,5 @@ class ClaimView(Msg):
     # what the claim waits for, and when it drafts by itself (issue 11 point 3)
     waits_for: str = ""
     drafts_at: datetime | None = None
+    # the Japanese label of each code a person reads (issue 11 point 9): "stage"
+    labels: dict[str, str] = Field(default_factory=dict)

@@ -61,7 +61,7 @@ with workflow.unsafe.imports_passed_through():
         Reposted,
         RoleSubmittedForApproval,
     )
-    from domain.fiscal import JST, fiscal_year_of, japan_date
+    from domain.fiscal import fiscal_year_of, japan_date
     from domain.recruitment import decide
     from domain.state import (
         INACTIVE_APPLICATION,
@@ -448,6 +448,11 @@ class RecruitmentWorkflow:
             reminders=sorted(self._timers.fired),
             runs=self._runs,
             advice=[i18n.finding(a) for a in s.advice],
+            labels={"stage": i18n.label("stage", s.stage)} | {
+                f"applications_by_status.{a.status.value}": i18n.label(
+                    "application_status", a.status)
+                for a in s.applications.values()
+            },
         )
 
     @workflow.query(name="application")
@@ -600,7 +605,8 @@ async def _nothing() -> None:
 
 
 def _jst(instant: datetime) -> str:
-    return instant.astimezone(JST).strftime("%Y-%m-%d %H:%M") + " (JST)"
+    """An instant as a person reads it: ``令和8年12月20日（日）17時`` in JST (issue 11 point 9)."""
+    return i18n.format_deadline(instant)
 
 
 __all__ = ["RecruitmentWorkflow", "Stage"]

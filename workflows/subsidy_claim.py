@@ -268,4 +268,5 @@ class SubsidyClaimWorkflow:
             granted_yen=self._state.granted_yen, appointments=list(self._appointments),
             version=self._writer.versions.get(self._id, 0),
             waits_for=claim.waits_for(self._state.stage), drafts_at=self._drafts_at,
+            labels={"stage": i18n.label("claim_stage", self._stage)},
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from domain import i18n
 from domain.commands import Actor, ConfirmReadinessItem, RecordCost, RenewTerm
 from domain.events import CostKind
 from domain.fiscal import fiscal_year_of
@@ -49,6 +50,8 @@ async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
     before = await ap.query("status", result_type=AppointmentView)
     assert {w["code"] for w in before.readiness_warnings} == {"R-READY"}
     assert len(before.readiness_warnings) >= 5 and all(w["label"] for w in before.readiness_warnings)
+    # a Japanese label beside each code a person reads (issue 11 point 9)
+    assert before.labels == {"status": "在任中", "form": i18n.label("form", before.form)}
     # readiness 1-5 confirmed before the start date: no readiness reminder
     for item in range(1, 6):
         await _upd(ap, "command", ConfirmReadinessItem(actor=OFFICER, item=item, note="確認済み"))

@@ -89,6 +89,9 @@ async def test_happy_path_role_to_appointment(ts):
         ("reminder", "hr@localhost")}
     assert "【承認依頼】" in sent[0]["subject"]
     assert "標準募集様式" in sent[1]["subject"] and "| 応募締切 |" in sent[1]["body"]
+    # reminder texts show the deadline in 令和 and JST, not ISO (issue 11 point 9)
+    deadline_mail = sent[2]["body"]
+    assert "令和" in deadline_mail and "時" in deadline_mail and "(JST)" not in deadline_mail
     # metadata: actor, role, municipality, workflow id
     published = next(e for e in events if e.type == "PostingPublished")
     assert published.metadata["actor"] == "officer-1"
@@ -131,4 +134,6 @@ async def test_R_SKILL_5_advice_and_warnings_come_back_in_the_answer_and_the_sta
     assert all(f["label"] and f["message"] for f in redefined.findings)
     status = await h.query("status", result_type=CampaignView)
     assert "R-SKILL-3" in [a["code"] for a in status.advice]
+    # a Japanese label beside each code a person reads (issue 11 point 9)
+    assert status.labels["stage"] == "役割定義中"
     await h.terminate("test over")
