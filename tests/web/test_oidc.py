@@ -31,46 +31,86 @@ async def test_off_by_default_the_routes_are_404_and_no_button(site):
     assert "/signin/oidc" not in signin.text and "認証サービス" not in signin.text
 
 
+class IdP:
+    """A tiny identity provider on 127.0.0.1: discovery document, JWKS and a token endpoint
+    that answers with the ID token the test sets (signed with the IdP's RSA key)."""
+
+    def __init__(self, base: str) -> None:
+        from joserfc.jwk import RSAKey
+
+        self.base = base
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "idp-1"})
+        self.document = {"issuer": base, "authorization_endpoint": f"{base}/authorize",
+                         "token_endpoint": f"{base}/token", "jwks_uri": f"{base}/jwks"}
+        self.claims: dict = {}
+        self.token_requests: list[dict] = []
+
+    def id_token(self) -> str:
+        from joserfc import jwt
+
+        return jwt.encode({"alg": "RS256", "kid": "idp-1"}, self.claims, self.key)
+
+
 @pytest.fixture
 def idp():
-    """The IdP's discovery document on a local port."""
-    document: dict = {}
+    holder: dict = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
-            body = json.dumps(document).encode()
-            self.send_response(200 if self.path.endswith("/openid-configuration") else 404)
+        def _answer(self, status: int, payload: dict) -> None:
+            body = json.dumps(payload).encode()
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
             self.wfile.write(body)
+
+        def do_GET(self):  # noqa: N802 - http.server's name
+            provider = holder["idp"]
+            if self.path.endswith("/openid-configuration"):
+                self._answer(200, provider.document)
+            elif self.path == "/jwks":
+                self._answer(200, {"keys": [provider.key.as_dict(private=False)]})
+            else:
+                self._answer(404, {})
+
+        def do_POST(self):  # noqa: N802
+            provider = holder["idp"]
+            form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            provider.token_requests.append({k: v[0] for k, v in form.items()})
+            self._answer(200, {"access_token": "at", "token_type": "Bearer",
+                               "id_token": provider.id_token()})
 
         def log_message(self, *args):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    base = f"http://127.0.0.1:{server.server_port}"
-    document.update(issuer=base, authorization_endpoint=f"{base}/authorize",
-                    token_endpoint=f"{base}/token", jwks_uri=f"{base}/jwks")
+    holder["idp"] = provider = IdP(f"http://127.0.0.1:{server.server_port}")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield base
+    yield provider
     server.shutdown()
     server.server_close()
 
 
-async def test_on_the_redirect_goes_to_the_authorization_endpoint_with_state_and_nonce(idp):
+def _app(idp: IdP, accounts=None) -> FastAPI:
     settings = Settings(oidc_enabled=True, oidc_client_id="ninyo-sakata",
-                        oidc_metadata_url=f"{idp}/.well-known/openid-configuration")
+                        oidc_client_secret="s3cret",
+                        oidc_metadata_url=f"{idp.base}/.well-known/openid-configuration")
     app = FastAPI()
     app.include_router(oidc.router)
     app.state.oidc = oidc.OidcConfig.from_settings(settings)
+    app.state.web_accounts = accounts
+    return app
+
+
+async def test_on_the_redirect_goes_to_the_authorization_endpoint_with_state_and_nonce(idp):
+    app = _app(idp)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://ninyo.test") as client:
         first = await client.get("/signin/oidc")
         second = await client.get("/signin/oidc")
     assert first.status_code == 303
     target = urlsplit(first.headers["location"])
-    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{idp}/authorize"
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{idp.base}/authorize"
     query = {k: v[0] for k, v in parse_qs(target.query).items()}
     assert query["response_type"] == "code"
     assert query["client_id"] == "ninyo-sakata"
@@ -112,3 +152,32 @@ async def test_claims_map_to_a_local_account_never_an_admin(site):
                                                   "ninyo_municipalities": [OWN], "name": "新 職員"})
     assert made is not None and made.role.value == "hr_officer"
     assert made.municipalities == (OWN,) and made.display_name == "新 職員"
+
+
+async def test_the_callback_signs_in_the_local_account_the_id_token_names(idp, site):
+    import time
+
+    app = _app(idp, site.accounts)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://ninyo.test") as client:
+        start = await client.get("/signin/oidc")
+        query = {k: v[0] for k, v in parse_qs(urlsplit(start.headers["location"]).query).items()}
+        now = int(time.time())
+        idp.claims = {"iss": idp.base, "aud": "ninyo-sakata", "sub": "tanaka", "iat": now,
+                      "exp": now + 300, "nonce": "not-the-nonce"}
+        wrong_nonce = await client.get("/signin/oidc/callback",
+                                       params={"code": "c1", "state": query["state"]})
+        assert wrong_nonce.status_code == 401
+        forged_state = await client.get("/signin/oidc/callback",
+                                        params={"code": "c1", "state": "forged"})
+        assert forged_state.status_code == 403
+        idp.claims["nonce"] = query["nonce"]
+        done = await client.get("/signin/oidc/callback",
+                                params={"code": "c2", "state": query["state"]})
+    assert done.status_code == 303 and done.headers["location"] == "/ui/home"
+    assert idp.token_requests[-1] == {"grant_type": "authorization_code", "code": "c2",
+                                      "redirect_uri": "http://ninyo.test/signin/oidc/callback"}
+    from web.core import SESSION_COOKIE
+
+    session = await site.accounts.session(done.cookies[SESSION_COOKIE])
+    assert session is not None and session.account.username == "tanaka"
