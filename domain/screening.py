@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from domain import i18n
 from domain.errors import RuleViolation
 from domain.skill_standard import (
     ExperienceCriterion,
@@ -210,12 +211,17 @@ def _years_in_field(
     return sum(years) if years else None
 
 
+def _exam(exam: IpaExam) -> str:
+    return f"{i18n.label('exam', exam)}（{exam.value}）"
+
+
 def _criterion_verdict(c, profile: ApplicantProfile) -> tuple[Verdict, str]:
+    """The verdict of one criterion and its reason, in Japanese (issue 11 point 9)."""
     exams = {q.exam for q in profile.qualifications}
     if isinstance(c, QualificationCriterion):
         if c.exam in exams:
-            return Verdict.met, f"{c.exam.value} passed"
-        return Verdict.not_met, f"{c.exam.value} not passed"
+            return Verdict.met, f"{_exam(c.exam)}に合格"
+        return Verdict.not_met, f"{_exam(c.exam)}の合格がありません"
     if isinstance(c, LevelCriterion):
         claimed = max(
             (
@@ -233,9 +239,14 @@ def _criterion_verdict(c, profile: ApplicantProfile) -> tuple[Verdict, str]:
             experience_years_in_field=_years_in_field(profile, c.framework, c.field),
             claimed_level=claimed,
         )
-        label = f"{c.framework.value}:{c.field} level {c.min_level}+"
-        return Verdict(res.verdict.value), f"{label}: {res.reason} (R-SKILL-4)"
+        label = f"{i18n.label('framework', c.framework)} {c.field} レベル{c.min_level}以上"
+        verdict = {"met": "満たす", "not_met": "満たさない", "needs_interview": "面接で確認"}
+        return (
+            Verdict(res.verdict.value),
+            f"{label}: {verdict[res.verdict.value]}（{res.reason}）(R-SKILL-4)",
+        )
     assert isinstance(c, ExperienceCriterion)
+    kind = i18n.label("experience", c.experience)
     claims = [e for e in profile.experiences if e.kind == c.experience]
     if not claims:
         other = [
@@ -246,16 +257,16 @@ def _criterion_verdict(c, profile: ApplicantProfile) -> tuple[Verdict, str]:
         if other:
             return (
                 Verdict.needs_interview,
-                f"no {c.experience.value} experience declared; other experience to confirm",
+                f"{kind}の申告はありません。その他の経験を面接で確認します",
             )
-        return Verdict.not_met, f"no {c.experience.value} experience declared"
+        return Verdict.not_met, f"{kind}の申告がありません"
     known = [e.years for e in claims if e.years is not None]
     if not known:
-        return Verdict.needs_interview, f"{c.experience.value}: years not stated"
+        return Verdict.needs_interview, f"{kind}: 年数の記載がありません（面接で確認）"
     total = sum(known)
     if total >= c.min_years:
-        return Verdict.met, f"{c.experience.value}: {total:g} years"
-    return Verdict.not_met, f"{c.experience.value}: {total:g} years, {c.min_years:g} asked"
+        return Verdict.met, f"{kind}: {total:g}年"
+    return Verdict.not_met, f"{kind}: {total:g}年（求める年数 {c.min_years:g}年）"
 
 
 _RANK = {Verdict.met: 2, Verdict.needs_interview: 1, Verdict.not_met: 0}

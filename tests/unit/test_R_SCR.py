@@ -276,3 +276,17 @@ def test_R_SCR_2_every_vague_field_of_the_record_in_one_refusal():
         "record.projects.0.result",
         "record.projects.1.result",
     ]
+
+
+def test_R_SCR_1_screening_reasons_are_japanese():
+    """Issue 11 point 9: a screening reason is read by a person: Japanese, with labels."""
+    import re as _re
+
+    profile = ApplicantProfile(
+        qualifications=(QualificationHeld(exam=IpaExam.SC),),
+        experiences=(ExperienceClaim(kind=ExperienceKind.local_government, years=1),),
+    )
+    for r in match_requirements(REQS, profile):
+        assert _re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", r.reason), r.reason
+    qual = match_requirements(REQS, profile)[0]
+    assert qual.reason == "情報処理安全確保支援士試験（SC）に合格"
