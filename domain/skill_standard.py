@@ -345,15 +345,15 @@ def judge_level(
     if min_level <= rules.max_level_by_exam:
         if by_exam >= min_level:
             return LevelJudgementResult(
-                verdict=LevelVerdict.met, reason=f"exam pass evidences level {by_exam}"
+                verdict=LevelVerdict.met, reason=f"試験合格によりレベル{by_exam}相当"
             )
         if claimed_level is not None and claimed_level >= min_level:
             return LevelJudgementResult(
                 verdict=LevelVerdict.needs_interview,
-                reason=f"level {claimed_level} claimed without the exam that evidences it",
+                reason=f"レベル{claimed_level}の自己申告（裏付けとなる試験合格なし）：面接で確認",
             )
         return LevelJudgementResult(
-            verdict=LevelVerdict.not_met, reason=f"no exam pass at level {min_level} or above"
+            verdict=LevelVerdict.not_met, reason=f"レベル{min_level}以上に当たる試験合格がありません"
         )
     field_exams = skill_standard().exams_for_field(framework, field)
     has_field_exam = bool(field_exams & set(exams_passed))
@@ -365,25 +365,25 @@ def judge_level(
         if has_field_exam and enough_experience:
             return LevelJudgementResult(
                 verdict=LevelVerdict.met,
-                reason=f"exam of the field passed and {experience_years_in_field:g} years of experience",
+                reason=f"分野の試験に合格し、業務経験{experience_years_in_field:g}年",
             )
         if has_field_exam or (claimed_level is not None and claimed_level >= min_level):
             return LevelJudgementResult(
                 verdict=LevelVerdict.needs_interview,
-                reason="level 4 needs the field's exam plus work experience; confirm at interview",
+                reason="レベル4は分野の試験合格と業務経験で判断します：面接で確認",
             )
         if experience_years_in_field:
             # turn 2 (R-SKILL-3/4): 「レベル4相当以上の専門知識、経験・実績」 — experience and
             # achievements judged equivalent stand in for the exam: never not_met on paper
             return LevelJudgementResult(
                 verdict=LevelVerdict.needs_interview,
-                reason=f"no exam of the field, but {experience_years_in_field:g} years of "
-                       "experience in it: judge at interview whether it is equivalent to level 4",
+                reason=f"分野の試験合格はありませんが、分野の経験{experience_years_in_field:g}年："
+                       "レベル4相当の経験・実績か面接で判断",
             )
         return LevelJudgementResult(
             verdict=LevelVerdict.not_met,
-            reason=f"no exam of the field ({', '.join(sorted(field_exams)) or 'none'}), no "
-                   "experience in the field and no level claim",
+            reason=f"分野の試験（{'、'.join(sorted(field_exams)) or 'なし'}）の合格、分野の経験、"
+                   "レベルの申告のいずれもありません",
         )
     # levels 5-7: experience and achievements only
     if (claimed_level is not None and claimed_level >= min_level) or (
@@ -391,8 +391,8 @@ def judge_level(
     ):
         return LevelJudgementResult(
             verdict=LevelVerdict.needs_interview,
-            reason=f"level {min_level} is judged on achievements; confirm at interview",
+            reason=f"レベル{min_level}は実績で判断します：面接で確認",
         )
     return LevelJudgementResult(
-        verdict=LevelVerdict.not_met, reason=f"no evidence of level {min_level}"
+        verdict=LevelVerdict.not_met, reason=f"レベル{min_level}の裏付けがありません"
     )

@@ -272,3 +272,26 @@ def test_skill_standard_table_is_validated_at_load():
     bad_exam["exams"][4]["fields"] = ["uiss:nonexistent"]
     with pytest.raises(ValidationError, match="unknown field"):
         SkillStandard.model_validate(bad_exam)
+
+
+def test_R_SKILL_4_level_reasons_are_japanese():
+    """Issue 11 point 9: the level judgement's reason reaches a person (screening)."""
+    import re as _re
+
+    from domain.skill_standard import IpaExam, judge_level
+
+    cases = [
+        (3, {IpaExam.AP}, None, None),  # met by exam
+        (3, set(), None, 3),  # claimed without exam
+        (3, set(), None, None),  # no exam
+        (4, {IpaExam.ST}, 5.0, None),  # field exam + experience
+        (4, {IpaExam.ST}, None, None),  # field exam only
+        (4, set(), 5.0, None),  # experience only
+        (4, set(), None, None),  # nothing
+        (5, set(), None, 5),  # achievements
+        (5, set(), None, None),  # no evidence
+    ]
+    for level, exams, years, claimed in cases:
+        res = judge_level("uiss", "business_strategist", level, exams_passed=exams,
+                          experience_years_in_field=years, claimed_level=claimed)
+        assert _re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", res.reason), res.reason
