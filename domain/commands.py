@@ -320,7 +320,7 @@ class RecordCost(Command):
 class RecordReminder(Command):
     kind: Literal["RecordReminder"] = "RecordReminder"
     reminder_kind: ShortText
-    subject_id: Ident
+    subject_id: ShortText  # system-made, may be composite ("a2/iv-a2"): not a user id
     due: SaneDateTime | None = None
     rule: ShortText | None = None
     recipient_role: ShortText | None = None

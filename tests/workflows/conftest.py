@@ -20,12 +20,6 @@ from tests.temporal_env import time_skipping_env
 from workflows import registry
 
 
-@pytest.fixture(scope="session")
-async def ts_env():
-    async with time_skipping_env() as env:
-        yield env
-
-
 @dataclass
 class TimeSkipping:
     env: WorkflowEnvironment
@@ -46,25 +40,27 @@ async def session_on(env: WorkflowEnvironment, tmp_path_factory, task_queue: str
     await store.close()
 
 
-@pytest.fixture(scope="session")
-async def ts(ts_env, tmp_path_factory):
-    """The time-skipping server with ONE worker for the whole session.
-
-    On the time-skipping server, time only moves when no workflow task is outstanding: a
-    workflow left behind by an earlier test whose worker had stopped would freeze the
-    clock for every later test. So the worker (and its store) live as long as the server;
-    tests keep apart by campaign id and municipality code.
-    """
-    async with session_on(ts_env, tmp_path_factory, "ts-session") as t:
+@asynccontextmanager
+async def private_time_skipping(tmp_path_factory):
+    """A time-skipping server with ONE worker, its store and outbox, for one test module."""
+    async with time_skipping_env() as env, session_on(env, tmp_path_factory, "ts-module") as t:
         yield t
 
 
-@asynccontextmanager
-async def private_time_skipping(tmp_path_factory):
-    """A time-skipping server of its own, for a module that closes fiscal years (claims,
-    late costs): on the shared server that left the clock stuck or skipping for whichever
-    tests pytest-randomly ran after it. Override ``ts`` in the module with this."""
-    async with time_skipping_env() as env, session_on(env, tmp_path_factory, "ts-private") as t:
+@pytest.fixture(scope="module")
+async def ts(tmp_path_factory):
+    """Each test module gets a time-skipping server of its own, with ONE worker.
+
+    On the time-skipping server, time only moves when no workflow task is outstanding: a
+    workflow left behind by an earlier test whose worker had stopped would freeze the
+    clock for every later test; so the worker (and its store) live as long as the server,
+    and tests of a module keep apart by campaign id and municipality code. One server per
+    module, not per session: with pytest-randomly's order, a module that closes fiscal
+    years (claims, late costs) or leaves hundreds of timers (the 600-applicant campaign)
+    left a shared server's clock stuck or skipping for whatever ran after it (a whole run
+    once hung in test_scale). A server starts in about a second.
+    """
+    async with private_time_skipping(tmp_path_factory) as t:
         yield t
 
 
