@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from domain import commands as c
 from domain import posting as po
@@ -17,18 +18,34 @@ from domain import screening as sc
 from domain import skill_standard as sk
 from domain.appointment import Duty
 from domain.events import ApplicantContact, CostKind, OfferTerms, PostingCloseReason
-from domain.values import AppointmentForm, Municipality
+from domain.values import (
+    AppointmentForm,
+    Municipality,
+    jis_check_digit,
+    known_municipalities,
+)
 
 OFFICER = c.Actor(id="bench-officer", role="hr_officer")
 APPROVER = c.Actor(id="bench-approver", role="approver")
 MONTHLY_PAY = 300_000
 
 
+@cache
+def _real_codes() -> tuple[str, ...]:
+    """Real 全国地方公共団体コード (check digit included) of municipalities, not prefectures:
+    the API refuses a code that fails its check digit or names no local government."""
+    return tuple(
+        five + str(jis_check_digit(five))
+        for five in sorted(known_municipalities())
+        if not five.endswith("000")
+    )
+
+
 def municipality(i: int) -> Municipality:
-    """A synthetic municipality with a valid-looking 6-digit local government code."""
-    code = f"{1 + i % 47:02d}{2000 + i:04d}"[:6]
+    """The i-th synthetic municipality, under a real local government code (names are not)."""
+    codes = _real_codes()
     return Municipality(name=f"ベンチ市{i}", kind="city", prefecture="ベンチ県",
-                        population=50_000 + i, code=code)
+                        population=50_000 + i, code=codes[i % len(codes)])
 
 
 class Plan:

@@ -5,18 +5,29 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from typer.testing import CliRunner
 
+from domain.events import ApplicantContact, ApplicationReceived
+from domain.posting import ChannelKind
 from eventstore import ERASED, NewEvent
 from tests.api.conftest import OTHER, OWN
 
 
 async def _applicant(store, person: str) -> str:
+    """A well-formed ApplicationReceived (other tests in this session read OWN's campaigns:
+    a malformed one broke every report and listing that ran after this module)."""
     stream = f"application:{OWN}:cf:{person}"
+    event = ApplicationReceived(
+        at=datetime.now(UTC), by="hr-1", application_id=person, applicant_id=person,
+        channel=ChannelKind.own_website, name="山田 太郎",
+        contact=ApplicantContact(email="taro@example.jp"),
+        career_history=None, profile=None, conflict_of_interest=None,
+    )
+    data = event.model_dump(mode="json", exclude={"type"})
     await store.append(stream, 0, [NewEvent(
-        "ApplicationReceived", {"applicant_id": person, "name": "山田 太郎",
-                                "contact": {"email": "taro@example.jp"}},
+        "ApplicationReceived", data,
         metadata={"municipality": OWN, "actor": "hr-1", "role": "hr_officer"})])
     return stream
 
