@@ -20,47 +20,27 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from temporalio import activity
 
 from activities.models import Delivered, Notification
-
-
-class AwareDateTime(sa.types.TypeDecorator):
-    """A ``timestamptz`` that is always an aware UTC instant on both sides (issue 11
-    point 10): PostgreSQL keeps the zone, SQLite stores text and gave naive values back."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("notification times must be aware instants")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
+from eventstore.schema import UTCDateTime
 
 metadata = sa.MetaData()
 outbox = sa.Table(
     "notifications_outbox",
     metadata,
     sa.Column("notification_id", sa.String(36), primary_key=True),
-    sa.Column("created_at", AwareDateTime(), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("recipient", sa.String(320), nullable=False),
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("kind", sa.String(100), nullable=False),
     sa.Column("municipality", sa.String(16), nullable=False),
     sa.Column("workflow_id", sa.String(300), nullable=False),
-    sa.Column("sent_at", AwareDateTime(), nullable=True),
+    sa.Column("sent_at", UTCDateTime(), nullable=True),
     # delivery state (migration 0004_mail_delivery; activities/delivery.py)
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("next_attempt_at", AwareDateTime(), nullable=True),
-    sa.Column("lease_until", AwareDateTime(), nullable=True),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=True),
+    sa.Column("lease_until", UTCDateTime(), nullable=True),
     sa.Column("last_error", sa.Text, nullable=True),
-    sa.Column("failed_at", AwareDateTime(), nullable=True),
+    sa.Column("failed_at", UTCDateTime(), nullable=True),
     sa.Column("attachments", sa.JSON, nullable=True),
 )
 
