@@ -27,6 +27,11 @@ async def cmd(handle: WorkflowHandle, command) -> Result:
     return await handle.execute_update("command", command, result_type=Result)
 
 
+async def update(handle: WorkflowHandle, name: str, command) -> Result:
+    """An update other than ``command`` (a claim's ``approve``, ``draft_now``, ...)."""
+    return await handle.execute_update(name, command, result_type=Result)
+
+
 async def run_to_appointment(
     env, task_queue: str, sc, applicants=("a1",), deadline_days=10, appointment_id="ap1"
 ):

@@ -11,32 +11,27 @@ from domain.commands import Actor, ConfirmReadinessItem, RecordCost, RenewTerm
 from domain.events import CostKind
 from domain.fiscal import fiscal_year_of
 from tests.workflows.builders import APPROVER, OFFICER, Scenario, municipality
-from tests.workflows.helpers import advance, run_to_appointment, types
+from tests.workflows.helpers import advance, run_to_appointment, types, update
 from tests.workflows.histories_util import record
 from workflows.models import (
     AppointmentView,
     ApproveClaim,
     ClaimView,
-    CommandResult,
     DraftClaimNow,
     RecordDecision,
     RecordSubmission,
 )
 
 
-async def _upd(handle, name, arg):
-    return await handle.execute_update(name, arg, result_type=CommandResult)
-
-
 async def _decide_claim(env, code: str, fy: int) -> None:
     """Draft (now, when still collecting), approve, submit and decide a year's claim."""
     claim = env.client.get_workflow_handle(f"subsidy:{code}:{fy}", result_type=ClaimView)
     if (await claim.query("status", result_type=ClaimView)).stage == "collecting":
-        await _upd(claim, "draft_now", DraftClaimNow(actor=OFFICER))
+        await update(claim, "draft_now", DraftClaimNow(actor=OFFICER))
     day = (await env.get_current_time()).date()
-    await _upd(claim, "approve", ApproveClaim(actor=APPROVER))
-    await _upd(claim, "record_submission", RecordSubmission(actor=OFFICER, submitted_on=day))
-    await _upd(claim, "record_decision", RecordDecision(actor=OFFICER, decided_on=day,
+    await update(claim, "approve", ApproveClaim(actor=APPROVER))
+    await update(claim, "record_submission", RecordSubmission(actor=OFFICER, submitted_on=day))
+    await update(claim, "record_decision", RecordDecision(actor=OFFICER, decided_on=day,
                                                         granted_yen=0))
 
 
@@ -54,7 +49,7 @@ async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
     assert before.labels == {"status": "在任中", "form": i18n.label("form", before.form)}
     # readiness 1-5 confirmed before the start date: no readiness reminder
     for item in range(1, 6):
-        await _upd(ap, "command", ConfirmReadinessItem(actor=OFFICER, item=item, note="確認済み"))
+        await update(ap, "command", ConfirmReadinessItem(actor=OFFICER, item=item, note="確認済み"))
     after = await ap.query("status", result_type=AppointmentView)
     assert [w["message"].split(":")[0] for w in after.readiness_warnings] == [
         "readiness item 6 not confirmed"]  # only the recurring review is left
@@ -63,7 +58,7 @@ async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
     assert fiscal_year_of(paid) == fy
     # a payment is recorded once made (issue 11 point 4): wait until it is paid
     await advance(env, paid - now.date() + timedelta(days=1))
-    await _upd(ap, "command", RecordCost(
+    await update(ap, "command", RecordCost(
         actor=OFFICER, cost_id="pay-1", cost_kind=CostKind.remuneration,
         amount_yen=300_000, paid_on=paid))
     view = await ap.query("status", result_type=AppointmentView)
@@ -81,9 +76,9 @@ async def test_term_with_readiness_costs_yearly_claim_and_term_end(ts):
     assert cv.assessment["fiscal_year"] == fy
     assert "300,000" in cv.assessment["reasons"][0]["message"]
     assert cv.assessment["reasons"][0]["code"] == ("R-SUB-7" if fy > 2025 else "R-SUB-3")
-    await _upd(claim, "approve", ApproveClaim(actor=APPROVER))
-    await _upd(claim, "record_submission", RecordSubmission(actor=OFFICER, submitted_on=fy_end))
-    await _upd(claim, "record_decision", RecordDecision(
+    await update(claim, "approve", ApproveClaim(actor=APPROVER))
+    await update(claim, "record_submission", RecordSubmission(actor=OFFICER, submitted_on=fy_end))
+    await update(claim, "record_decision", RecordDecision(
         actor=OFFICER, decided_on=fy_end + timedelta(days=200), granted_yen=cv.amount_yen))
     done = await claim.result()
     assert done.stage == "decided" and done.granted_yen == cv.amount_yen
@@ -124,7 +119,7 @@ async def test_renewal_moves_term_end_reminders_and_refusals_name_the_rule(ts):
     sc = Scenario(now, campaign_id="renew", municipality=municipality("074057"))
     await run_to_appointment(env, tq, sc)
     ap = env.client.get_workflow_handle(f"appointment:{sc.municipality.code}:ap1", result_type=AppointmentView)
-    await _upd(ap, "command", ConfirmReadinessItem(actor=OFFICER, item=1, note="共有済み"))
+    await update(ap, "command", ConfirmReadinessItem(actor=OFFICER, item=1, note="共有済み"))
     view = await ap.query("status", result_type=AppointmentView)
     old_end = view.term_end
     # an HR officer may not renew (approver only)
@@ -133,12 +128,12 @@ async def test_renewal_moves_term_end_reminders_and_refusals_name_the_rule(ts):
     from workflows.client import rule_violation
 
     try:
-        await _upd(ap, "command", RenewTerm(actor=OFFICER, new_end=old_end + timedelta(days=365)))
+        await update(ap, "command", RenewTerm(actor=OFFICER, new_end=old_end + timedelta(days=365)))
         raise AssertionError("renewal by an HR officer must be refused")
     except WorkflowUpdateFailedError as err:
         assert rule_violation(err).code == "AUTH-ROLE"
     new_end = date(old_end.year + 1, old_end.month, old_end.day)
-    await _upd(ap, "command", RenewTerm(actor=APPROVER, new_end=new_end))
+    await update(ap, "command", RenewTerm(actor=APPROVER, new_end=new_end))
     await ap.terminate("test over")
     events = await store.read_stream(f"appointment:{sc.municipality.code}:ap1")
     assert types(events)[-1] == "TermRenewed"

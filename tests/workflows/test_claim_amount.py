@@ -27,12 +27,11 @@ from domain.fiscal import fiscal_year_of
 from domain.policy import Policy, load_policy
 from tests.workflows.builders import APPROVER, OFFICER, Scenario, municipality
 from tests.workflows.conftest import private_time_skipping
-from tests.workflows.helpers import advance, run_to_appointment
+from tests.workflows.helpers import advance, run_to_appointment, update
 from workflows import registry
 from workflows.models import (
     ApproveClaim,
     ClaimView,
-    CommandResult,
     RecordDecision,
     RecordSubmission,
 )
@@ -66,9 +65,6 @@ async def worker_assessing_under(ts, policy: Policy):
         yield tq
 
 
-async def _upd(handle, name, arg):
-    return await handle.execute_update(name, arg, result_type=CommandResult)
-
 
 async def test_claim_is_drafted_approved_and_decided_at_half_the_pay_rounded_down(ts):
     env = ts.env
@@ -89,7 +85,7 @@ async def test_claim_is_drafted_approved_and_decided_at_half_the_pay_rounded_dow
                 ("pay-1", CostKind.remuneration, 300_000),
                 ("pay-2", CostKind.term_end_allowance, 123_457),
             ):
-                await _upd(ap, "command", RecordCost(
+                await update(ap, "command", RecordCost(
                     actor=OFFICER, cost_id=cost_id, cost_kind=kind, amount_yen=amount,
                     paid_on=paid))  # fmt: skip
 
@@ -104,10 +100,10 @@ async def test_claim_is_drafted_approved_and_decided_at_half_the_pay_rounded_dow
             assert cv.assessment["total_measure_yen"] == 211_728
             assert "R-SUB-7" not in [r["code"] for r in cv.assessment["reasons"]]
 
-            await _upd(claim, "approve", ApproveClaim(actor=APPROVER))
-            await _upd(claim, "record_submission",
+            await update(claim, "approve", ApproveClaim(actor=APPROVER))
+            await update(claim, "record_submission",
                        RecordSubmission(actor=OFFICER, submitted_on=fy_end))  # fmt: skip
-            await _upd(
+            await update(
                 claim,
                 "record_decision",
                 RecordDecision(

@@ -15,8 +15,8 @@ from domain.events import CostKind
 from domain.fiscal import fiscal_year_of
 from tests.workflows.builders import OFFICER, Scenario, municipality
 from tests.workflows.conftest import private_time_skipping
-from tests.workflows.helpers import advance, run_to_appointment, types
-from workflows.models import AppointmentView, CommandResult
+from tests.workflows.helpers import advance, run_to_appointment, types, update
+from workflows.models import AppointmentView
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +26,6 @@ async def ts(tmp_path_factory):
     async with private_time_skipping(tmp_path_factory) as t:
         yield t
 
-
-async def _upd(handle, name, arg):
-    return await handle.execute_update(name, arg, result_type=CommandResult)
 
 
 async def test_past_term_appointment_takes_late_costs_without_stale_reminders(ts):
@@ -53,7 +50,7 @@ async def test_past_term_appointment_takes_late_costs_without_stale_reminders(ts
     ap = env.client.get_workflow_handle(f"appointment:{code}:ap1", result_type=AppointmentView)
     await advance(env, timedelta(days=1))
     # February's pay, paid in March after the term ended: still recorded
-    await _upd(ap, "command", RecordCost(actor=OFFICER, cost_id="last-pay",
+    await update(ap, "command", RecordCost(actor=OFFICER, cost_id="last-pay",
                                         cost_kind=CostKind.remuneration, amount_yen=300_000,
                                         paid_on=date(last_fy + 1, 3, 10)))
     view = await ap.query("status", result_type=AppointmentView)
